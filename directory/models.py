@@ -1,0 +1,906 @@
+"""The directory's data, aligned with Open Referral HSDS 3.0.
+
+Model and field names follow HSDS where HSDS has the concept (organization,
+service, location, phone, schedule, language, taxonomy_term,
+service_at_location), so exports are mappings rather than translations.
+Objects that HSDS exports carry a UUID primary key, as HSDS requires.
+"""
+
+import uuid
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "review", _("In review")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+# A curator may move a listing between these; anything touching the others
+# (publishing, unpublishing, archiving) needs the publish permission.
+CURATOR_STATUSES = {Status.DRAFT, Status.IN_REVIEW}
+
+
+class ListingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def stale(self, today=None):
+        """Listings never verified, or not verified within VERIFICATION_STALE_DAYS."""
+        cutoff = (today or date.today()) - timedelta(days=settings.VERIFICATION_STALE_DAYS)
+        return self.filter(Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=cutoff))
+
+
+class Listing(models.Model):
+    """What organizations and services share: a lifecycle and verification."""
+
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_("Only published listings are shown to the public."),
+    )
+    last_verified_on = models.DateField(
+        _("last verified on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day someone confirmed these details with the organization. "
+            "Saving does not change it; use “Mark verified”."
+        ),
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    curator_notes = models.TextField(
+        _("curator notes"),
+        blank=True,
+        help_text=_("Internal notes for curators. Never shown publicly or exported."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    @property
+    def is_stale(self):
+        if self.last_verified_on is None:
+            return True
+        age = date.today() - self.last_verified_on
+        return age.days > settings.VERIFICATION_STALE_DAYS
+
+    def mark_verified(self, user, on=None):
+        self.last_verified_on = on or timezone.localdate()
+        self.verified_by = user
+
+
+def _status_constraint(model_name):
+    return models.CheckConstraint(
+        condition=Q(status__in=Status.values), name=f"{model_name}_status_valid"
+    )
+
+
+class NaturalKeyManager(models.Manager):
+    """Look rows up by their code, so fixtures can refer to them by name."""
+
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Language(models.Model):
+    code = models.CharField(
+        _("code"),
+        max_length=12,
+        unique=True,
+        help_text=_("ISO 639-1 code where there is one (es), else ISO 639-3 (mix)."),
+    )
+    name = models.CharField(_("English name"), max_length=80)
+    native_name = models.CharField(_("native name"), max_length=80, blank=True)
+
+    objects = NaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self):
+        return self.display_name
+
+    def natural_key(self):
+        return (self.code,)
+
+    @property
+    def display_name(self):
+        """The name in the reader's language, with the native name beside it."""
+        name = gettext(self.name)
+        if self.native_name and self.native_name != name:
+            return f"{name} ({self.native_name})"
+        return name
+
+
+class TaxonomyTermQuerySet(models.QuerySet):
+    def with_descendants(self):
+        """Return these terms and every term below them (codes are path-like)."""
+        q = Q(pk__in=self.values("pk"))
+        for code in self.values_list("code", flat=True):
+            q |= Q(code__startswith=f"{code}.")
+        return TaxonomyTerm.objects.filter(q)
+
+
+class TaxonomyTermManager(NaturalKeyManager.from_queryset(TaxonomyTermQuerySet)):
+    pass
+
+
+class TaxonomyTerm(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.SlugField(
+        _("code"),
+        max_length=100,
+        unique=True,
+        allow_unicode=False,
+        help_text=_(
+            "Stable, dotted code such as legal.asylum. A child's code starts with "
+            "its parent's. Never change a code once published: exports use it."
+        ),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    taxonomy = models.CharField(
+        _("taxonomy"),
+        max_length=50,
+        default="advocacy",
+        help_text=_("Which vocabulary the term comes from. Imported terms keep theirs."),
+    )
+    open_eligibility_code = models.CharField(
+        _("Open Eligibility code"),
+        max_length=50,
+        blank=True,
+        help_text=_("The matching Open Eligibility term, where one fits."),
+    )
+    term_uri = models.URLField(_("term URI"), blank=True)
+
+    objects = TaxonomyTermManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("taxonomy term")
+        verbose_name_plural = _("taxonomy terms")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="taxonomyterm_not_own_parent"
+            )
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def natural_key(self):
+        return (self.code,)
+
+    @property
+    def display_name(self):
+        return gettext(self.name)
+
+    @property
+    def depth(self):
+        return self.code.count(".")
+
+    def clean(self):
+        if self.parent_id and not self.code.startswith(f"{self.parent.code}."):
+            raise ValidationError(
+                {"code": _("A child term's code must start with its parent's code and a dot.")}
+            )
+
+
+class Kind(models.TextChoices):
+    LEGAL = "legal", _("Legal services provider")
+    COMMUNITY = "community", _("Community / advocacy organization")
+    FAITH = "faith", _("Faith community")
+    MENTAL_HEALTH = "mental_health", _("Mental-health provider")
+    MUTUAL_AID = "mutual_aid", _("Mutual-aid network")
+    RAPID_RESPONSE = "rapid_response", _("Rapid-response network")
+    YOUTH = "youth", _("Youth organization")
+    WORKER = "worker", _("Worker center / union")
+    COALITION = "coalition", _("Coalition")
+    PUBLIC_AGENCY = "public_agency", _("Public agency")
+
+
+class Population(models.TextChoices):
+    DETAINED = "detained", _("People in immigration detention")
+    CHILDREN = "children", _("Children and unaccompanied minors")
+    FAMILIES = "families", _("Families")
+    YOUTH = "youth", _("Youth")
+    SURVIVORS = "survivors", _("Survivors of violence or trafficking")
+    LGBTQ = "lgbtq", _("LGBTQ+ people")
+    ASYLUM_SEEKERS = "asylum_seekers", _("Asylum seekers")
+    WORKERS = "workers", _("Workers")
+    ELDERS = "elders", _("Older adults")
+    ANY_STATUS = "any_status", _("Anyone, regardless of immigration status")
+
+
+class ChoiceTag(models.Model):
+    """A fixed vocabulary stored as rows, so it can be filtered and counted.
+
+    The rows are created by a migration, one per choice; the label comes from
+    the choices class, so it is translated.
+    """
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self):
+        return str(self.get_code_display())
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class OrganizationKind(ChoiceTag):
+    code = models.CharField(_("code"), max_length=20, unique=True, choices=Kind.choices)
+
+    objects = NaturalKeyManager()
+
+    class Meta(ChoiceTag.Meta):
+        verbose_name = _("organization kind")
+        verbose_name_plural = _("organization kinds")
+        constraints = [
+            models.CheckConstraint(condition=Q(code__in=Kind.values), name="kind_code_valid")
+        ]
+
+
+class PopulationServed(ChoiceTag):
+    code = models.CharField(_("code"), max_length=20, unique=True, choices=Population.choices)
+
+    objects = NaturalKeyManager()
+
+    class Meta(ChoiceTag.Meta):
+        verbose_name = _("population served")
+        verbose_name_plural = _("populations served")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__in=Population.values), name="population_code_valid"
+            )
+        ]
+
+
+class DetentionFacilityManager(models.Manager):
+    def get_by_natural_key(self, name, state):
+        return self.get(name=name, state=state)
+
+
+class DetentionFacility(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=100)
+    state = models.CharField(_("state"), max_length=2, help_text=_("Two-letter code, e.g. CA."))
+
+    objects = DetentionFacilityManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("detention facility")
+        verbose_name_plural = _("detention facilities")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "state"], name="facility_unique_name_state")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.city}, {self.state})"
+
+    def natural_key(self):
+        return (self.name, self.state)
+
+
+class OrganizationQuerySet(ListingQuerySet):
+    def public(self):
+        return self.published()
+
+
+class LegalStatus(models.TextChoices):
+    NONPROFIT_501C3 = "501c3", _("501(c)(3) nonprofit")
+    FISCALLY_SPONSORED = "fiscal_sponsor", _("Fiscally sponsored project")
+    OTHER_NONPROFIT = "nonprofit", _("Other nonprofit")
+    RELIGIOUS = "religious", _("Religious organization")
+    UNINCORPORATED = "unincorporated", _("Unincorporated group")
+    GOVERNMENT = "government", _("Government agency")
+    FOR_PROFIT = "for_profit", _("For-profit business")
+
+
+class Organization(Listing):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_("The last part of the listing's web address. Changing it breaks old links."),
+    )
+    alternate_name = models.CharField(
+        _("alternate name"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Another name people know it by, such as an acronym or a name in another language."
+        ),
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("A plain-language summary of what the organization does."),
+    )
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    year_founded = models.PositiveSmallIntegerField(
+        _("year founded"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1700), MaxValueValidator(2100)],
+    )
+    legal_status = models.CharField(
+        _("nonprofit status"), max_length=20, blank=True, choices=LegalStatus.choices
+    )
+    logo = models.ImageField(_("logo"), upload_to="logos/%Y/", blank=True)
+    kinds = models.ManyToManyField(
+        OrganizationKind, verbose_name=_("kinds"), blank=True, related_name="organizations"
+    )
+
+    # Legal credentials: these let people avoid notario fraud.
+    doj_recognized = models.BooleanField(
+        _("DOJ-recognized organization"),
+        default=False,
+        help_text=_(
+            "Recognized by the Department of Justice (EOIR Recognition & Accreditation "
+            "program): a nonprofit allowed to give immigration legal help through "
+            "accredited representatives. Check the EOIR roster before ticking this."
+        ),
+    )
+    doj_recognition_expires_on = models.DateField(
+        _("DOJ recognition expires on"),
+        null=True,
+        blank=True,
+        help_text=_("From the EOIR roster. Recognition must be renewed every six years."),
+    )
+    accredited_representatives_full = models.PositiveSmallIntegerField(
+        _("fully accredited representatives"),
+        default=0,
+        help_text=_(
+            "DOJ-accredited representatives with full accreditation: they may "
+            "appear in immigration court and before DHS."
+        ),
+    )
+    accredited_representatives_partial = models.PositiveSmallIntegerField(
+        _("partially accredited representatives"),
+        default=0,
+        help_text=_("Partially accredited representatives may practise before DHS (USCIS) only."),
+    )
+    attorneys_on_staff = models.PositiveSmallIntegerField(
+        _("attorneys on staff"),
+        default=0,
+        help_text=_("Licensed attorneys who give immigration legal help here."),
+    )
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        permissions = [
+            ("publish_organization", _("Can publish, unpublish and archive organizations")),
+        ]
+        constraints = [
+            _status_constraint("organization"),
+            models.CheckConstraint(
+                condition=Q(year_founded__isnull=True)
+                | Q(year_founded__gte=1700, year_founded__lte=2100),
+                name="organization_year_founded_range",
+            ),
+            models.CheckConstraint(condition=~Q(slug=""), name="organization_slug_not_empty"),
+            models.CheckConstraint(
+                condition=Q(doj_recognized=True) | Q(doj_recognition_expires_on__isnull=True),
+                name="organization_expiry_needs_recognition",
+            ),
+        ]
+        indexes = [
+            # The public directory filters on status on every request.
+            models.Index(fields=["status", "name"], name="org_status_name_idx"),
+            # The verification dashboard sorts by age of verification.
+            models.Index(fields=["last_verified_on"], name="org_verified_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("directory:organization-detail", kwargs={"slug": self.slug})
+
+    @property
+    def accredited_representatives(self):
+        return self.accredited_representatives_full + self.accredited_representatives_partial
+
+    @property
+    def recognition_is_current(self):
+        if not self.doj_recognized:
+            return False
+        expires = self.doj_recognition_expires_on
+        return expires is None or expires >= date.today()
+
+    def has_contact_method(self):
+        """Return whether the public can reach the organization somehow.
+
+        This spans tables (phones, services), so it cannot be a database
+        constraint; every publish path checks it instead.
+        """
+        if self.website or self.email:
+            return True
+        if self.pk is None:
+            return False
+        return (
+            self.phones.exists()
+            or Phone.objects.filter(service__organization=self).exists()
+            or self.services.exclude(email="", url="").exists()
+        )
+
+    def clean(self):
+        errors = {}
+        if self.doj_recognition_expires_on and not self.doj_recognized:
+            errors["doj_recognition_expires_on"] = _(
+                "An expiry date only makes sense for a DOJ-recognized organization."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Fee(models.TextChoices):
+    FREE = "free", _("Free")
+    SLIDING_SCALE = "sliding", _("Sliding scale")
+    LOW_COST = "low_cost", _("Low cost")
+    PAID = "paid", _("Paid")
+
+
+class AreaType(models.TextChoices):
+    LOCAL = "local", _("Cities or counties")
+    STATE = "state", _("States")
+    NATIONWIDE = "nationwide", _("Nationwide")
+
+
+class ServiceQuerySet(ListingQuerySet):
+    def public(self):
+        """Published services of published organizations."""
+        return self.published().filter(organization__status=Status.PUBLISHED)
+
+
+class Service(Listing):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="services",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("web page"), max_length=300, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    taxonomy_terms = models.ManyToManyField(
+        TaxonomyTerm, verbose_name=_("categories"), blank=True, related_name="services"
+    )
+    fee = models.CharField(_("fees"), max_length=10, choices=Fee.choices, default=Fee.FREE)
+    fee_note = models.CharField(
+        _("fee note"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. “$50 consultation, waived for hardship”."),
+    )
+    eligibility = models.TextField(
+        _("eligibility"), blank=True, help_text=_("Who can use this service, in plain words.")
+    )
+    populations = models.ManyToManyField(
+        PopulationServed, verbose_name=_("populations served"), blank=True, related_name="services"
+    )
+    languages = models.ManyToManyField(
+        Language,
+        verbose_name=_("languages"),
+        through="ServiceLanguage",
+        blank=True,
+        related_name="services",
+    )
+    application_process = models.TextField(
+        _("how to get help"),
+        blank=True,
+        help_text=_("The steps to get this service, in plain words."),
+    )
+    walk_in = models.BooleanField(_("walk-ins welcome"), default=False)
+    by_appointment = models.BooleanField(_("by appointment"), default=False)
+    by_hotline = models.BooleanField(_("through a hotline"), default=False)
+    online = models.BooleanField(_("online"), default=False)
+    remote_by_phone = models.BooleanField(
+        _("available remotely by phone"),
+        default=False,
+        help_text=_("Can be used without visiting, by phone."),
+    )
+    remote_by_video = models.BooleanField(_("available remotely by video"), default=False)
+    required_documents = models.TextField(
+        _("documents to bring"), blank=True, help_text=_("One per line.")
+    )
+    area_type = models.CharField(
+        _("service area"), max_length=12, choices=AreaType.choices, default=AreaType.LOCAL
+    )
+    area_names = models.CharField(
+        _("areas served"),
+        max_length=300,
+        blank=True,
+        help_text=_("Counties, cities or states, separated by semicolons. Empty when nationwide."),
+    )
+    serves_detained = models.BooleanField(
+        _("serves people in immigration detention"), default=False
+    )
+    detention_facilities = models.ManyToManyField(
+        DetentionFacility,
+        verbose_name=_("detention facilities"),
+        blank=True,
+        related_name="services",
+    )
+    open_24_7 = models.BooleanField(_("open 24 hours, 7 days"), default=False)
+    appointment_only = models.BooleanField(
+        _("hours by appointment only"),
+        default=False,
+        help_text=_("Tick when there are no fixed opening hours."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=50,
+        blank=True,
+        help_text=_("For opening hours, e.g. America/New_York. Empty means the site's time zone."),
+    )
+    locations = models.ManyToManyField(
+        "Location",
+        verbose_name=_("locations"),
+        through="ServiceAtLocation",
+        blank=True,
+        related_name="services",
+    )
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        permissions = [("publish_service", _("Can publish, unpublish and archive services"))]
+        constraints = [
+            _status_constraint("service"),
+            models.CheckConstraint(condition=Q(fee__in=Fee.values), name="service_fee_valid"),
+            models.CheckConstraint(
+                condition=Q(area_type__in=AreaType.values), name="service_area_type_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "organization"], name="service_status_org_idx"),
+            # Fee and remote filters on the public search.
+            models.Index(fields=["fee"], name="service_fee_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{self.organization.get_absolute_url()}#service-{self.pk}"
+
+    @property
+    def required_documents_list(self):
+        return [line.strip() for line in self.required_documents.splitlines() if line.strip()]
+
+    @property
+    def tz(self):
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.time_zone or settings.TIME_ZONE)
+
+    def clean(self):
+        if self.time_zone:
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            try:
+                ZoneInfo(self.time_zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValidationError({"time_zone": _("Unknown time zone.")}) from None
+
+
+class LanguageVia(models.TextChoices):
+    STAFF = "staff", _("Spoken by staff")
+    INTERPRETER = "interpreter", _("Through an interpreter")
+
+
+class ServiceLanguage(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_languages")
+    language = models.ForeignKey(Language, verbose_name=_("language"), on_delete=models.PROTECT)
+    via = models.CharField(
+        _("how"), max_length=12, choices=LanguageVia.choices, default=LanguageVia.STAFF
+    )
+
+    class Meta:
+        verbose_name = _("service language")
+        verbose_name_plural = _("service languages")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "language"], name="service_language_unique"),
+            models.CheckConstraint(
+                condition=Q(via__in=LanguageVia.values), name="service_language_via_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.language} ({self.get_via_display()})"
+
+
+class Location(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="locations",
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    address_1 = models.CharField(_("address"), max_length=200, blank=True)
+    address_2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    county = models.CharField(_("county"), max_length=100, blank=True)
+    state = models.CharField(_("state"), max_length=2, help_text=_("Two-letter code, e.g. CA."))
+    postal_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="US")
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    accessibility = models.TextField(
+        _("accessibility"),
+        blank=True,
+        help_text=_("Step-free access, accessible restroom, ASL, etc."),
+    )
+    transit = models.TextField(
+        _("transit"), blank=True, help_text=_("Bus and train lines nearby, parking.")
+    )
+    is_confidential = models.BooleanField(
+        _("confidential address"),
+        default=False,
+        help_text=_(
+            "Tick for sanctuary sites, shelters and anywhere a public address could "
+            "put people at risk. Only the city and state are then shown publicly; "
+            "the street address and coordinates never leave the admin."
+        ),
+    )
+
+    class Meta:
+        ordering = ["organization", "name", "city"]
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="location_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="location_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="location_coordinates_pair",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or f"{self.city}, {self.state}"
+
+    @property
+    def public_address_lines(self):
+        """Return the address lines that may be shown publicly."""
+        locality = ", ".join(filter(None, [self.city, f"{self.state} {self.postal_code}".strip()]))
+        if self.is_confidential:
+            return [f"{self.city}, {self.state}"]
+        return [line for line in (self.address_1, self.address_2, locality) if line]
+
+    @property
+    def public_coordinates(self):
+        if self.is_confidential or self.latitude is None:
+            return None
+        return (self.latitude, self.longitude)
+
+    def clean(self):
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+
+
+class ServiceAtLocation(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="service_at_locations"
+    )
+    location = models.ForeignKey(
+        Location,
+        verbose_name=_("location"),
+        on_delete=models.CASCADE,
+        related_name="service_at_locations",
+    )
+    description = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("service at location")
+        verbose_name_plural = _("services at locations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "location"], name="service_at_location_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.service} @ {self.location}"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class Schedule(models.Model):
+    """Weekly opening hours: one row per day and opening.
+
+    A closing time earlier than the opening time means the service closes
+    after midnight. Rows with a service_at_location are hours at that place,
+    overriding the service's own hours there.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="schedules")
+    service_at_location = models.ForeignKey(
+        ServiceAtLocation,
+        verbose_name=_("at location"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="schedules",
+        help_text=_("Leave empty for the service's usual hours."),
+    )
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    opens_at = models.TimeField(_("opens at"))
+    closes_at = models.TimeField(_("closes at"))
+
+    class Meta:
+        ordering = ["weekday", "opens_at"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="schedule_weekday_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(opens_at=models.F("closes_at")), name="schedule_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+    @property
+    def is_overnight(self):
+        return self.closes_at < self.opens_at
+
+
+class Closure(models.Model):
+    """A day a service is closed despite its usual hours (a holiday)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="closures")
+    date = models.DateField(_("date"))
+    note = models.CharField(
+        _("note"), max_length=200, blank=True, help_text=_("E.g. “Thanksgiving”.")
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday closure")
+        verbose_name_plural = _("holiday closures")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "date"], name="closure_unique_day")
+        ]
+
+    def __str__(self):
+        return f"{self.date}: {self.note}" if self.note else str(self.date)
+
+
+class PhoneType(models.TextChoices):
+    VOICE = "voice", pgettext_lazy("phone type", "Voice")
+    HOTLINE = "hotline", _("Hotline")
+    TEXT = "text", _("Text (SMS)")
+    FAX = "fax", _("Fax")
+
+
+class Phone(models.Model):
+    """A phone number of an organization, or of one of its services."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+    )
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+    )
+    number = models.CharField(_("number"), max_length=30, help_text=_("E.g. (213) 555-0123."))
+    extension = models.CharField(_("extension"), max_length=10, blank=True)
+    type = models.CharField(
+        _("type"), max_length=10, choices=PhoneType.choices, default=PhoneType.VOICE
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    is_24_hours = models.BooleanField(_("answered 24 hours"), default=False)
+    languages = models.ManyToManyField(
+        Language, verbose_name=_("languages"), blank=True, related_name="phones"
+    )
+
+    class Meta:
+        ordering = ["type", "number"]
+        verbose_name = _("phone")
+        verbose_name_plural = _("phones")
+        constraints = [
+            models.CheckConstraint(condition=Q(type__in=PhoneType.values), name="phone_type_valid"),
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False) | Q(service__isnull=False),
+                name="phone_has_owner",
+            ),
+            models.CheckConstraint(condition=~Q(number=""), name="phone_number_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} ext. {self.extension}" if self.extension else self.number
+
+    @property
+    def tel_uri(self):
+        """Return the number as a tel: or sms: URI target (digits and +)."""
+        digits = "".join(ch for ch in self.number if ch.isdigit() or ch == "+")
+        if len(digits) == 10 and not digits.startswith("+"):
+            digits = f"+1{digits}"
+        return digits
