@@ -8,6 +8,7 @@ not only by hiding buttons.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +65,8 @@ class ListingAdmin(admin.ModelAdmin):
     form = ListingForm
     actions = ["publish", "archive", "mark_verified_today"]
     readonly_fields = ["last_verified_on", "verified_by", "created_at", "updated_at"]
+    # A typed "example.org" becomes https://example.org (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_publish_permission(self, request):
         return can_publish(request.user, self.model)

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -156,11 +156,16 @@ class TaxonomyTermManager(NaturalKeyManager.from_queryset(TaxonomyTermQuerySet))
 
 class TaxonomyTerm(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    code = models.SlugField(
+    code = models.CharField(
         _("code"),
         max_length=100,
         unique=True,
-        allow_unicode=False,
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*$",
+                _("Use lower-case letters, digits and hyphens, with dots between levels."),
+            )
+        ],
         help_text=_(
             "Stable, dotted code such as legal.asylum. A child's code starts with "
             "its parent's. Never change a code once published: exports use it."

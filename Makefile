@@ -1,0 +1,69 @@
+# Two commands matter: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Local development only: DEBUG on, and the second factor may be skipped for the demo.
+DEV_ENV := DEBUG=1
+# Tests run with production settings (DEBUG off) and a throwaway key.
+TEST_ENV := SECRET_KEY=test-only-not-secret SECURE_SSL_REDIRECT=0
+# Production code paths (DEBUG off) over plain HTTP on this machine.
+SERVE_ENV := SECRET_KEY=$${SECRET_KEY:-local-serve-only-not-secret} ALLOWED_HOSTS=$(HOST),localhost \
+	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 \
+	BIND=$(HOST):$(PORT)
+
+.PHONY: run serve test lint check messages translations static demo clean help
+
+help:
+	@echo "make run    set up everything and serve the demo on http://$(HOST):$(PORT)/"
+	@echo "make test   install test tools, lint, check and run the test suite"
+	@echo "make serve  serve under gunicorn, as production does"
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Compiled translations are build output, not committed.
+translations: $(VENV)/.runtime
+	$(PY) -m babel.messages.frontend compile --directory locale --domain django --statistics
+
+static: $(VENV)/.runtime
+	$(TEST_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+
+demo: $(VENV)/.runtime translations
+	$(DEV_ENV) $(MANAGE) migrate --noinput
+	$(DEV_ENV) $(MANAGE) load_demo
+
+run: demo
+	@echo ""
+	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(DEV_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+
+serve: demo static
+	$(SERVE_ENV) $(BIN)/gunicorn --config gunicorn.conf.py advocacy.wsgi
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: $(VENV)/.dev
+	$(TEST_ENV) $(MANAGE) check
+	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
+
+test: $(VENV)/.dev lint check translations static
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# For translators: extract strings (needs GNU gettext), then edit locale/*/LC_MESSAGES/django.po.
+messages: $(VENV)/.dev
+	$(DEV_ENV) $(MANAGE) makemessages --locale es --no-obsolete --ignore ".venv/*" --ignore "staticfiles/*" --ignore "tests/*"
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 test-artifacts

@@ -1,0 +1,84 @@
+"""Tiny factories for test rows: only the fields a test cares about."""
+
+import itertools
+from datetime import time
+
+from django.contrib.auth.models import Group, User
+
+from directory.models import (
+    Language,
+    Location,
+    Organization,
+    OrganizationKind,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceLanguage,
+    Status,
+    TaxonomyTerm,
+)
+
+_seq = itertools.count(1)
+
+
+def make_organization(name=None, status=Status.PUBLISHED, kinds=(), **fields):
+    n = next(_seq)
+    name = name or f"Organization {n}"
+    fields.setdefault("slug", f"org-{n}")
+    fields.setdefault("website", f"https://org{n}.example.org/")
+    org = Organization.objects.create(name=name, status=status, **fields)
+    if kinds:
+        org.kinds.set(OrganizationKind.objects.filter(code__in=kinds))
+    return org
+
+
+def make_service(
+    organization=None, name=None, status=Status.PUBLISHED, terms=(), languages=(), **fields
+):
+    organization = organization or make_organization()
+    service = Service.objects.create(
+        organization=organization, name=name or f"Service {next(_seq)}", status=status, **fields
+    )
+    if terms:
+        service.taxonomy_terms.set(terms)
+    for code in languages:
+        ServiceLanguage.objects.create(service=service, language=make_language(code))
+    return service
+
+
+def make_language(code="es", name=None):
+    names = {"es": "Spanish", "en": "English", "vi": "Vietnamese", "ko": "Korean", "zh": "Chinese"}
+    language, _ = Language.objects.get_or_create(
+        code=code, defaults={"name": name or names.get(code, code)}
+    )
+    return language
+
+
+def make_term(code, name=None, parent=None):
+    return TaxonomyTerm.objects.create(code=code, name=name or code.title(), parent=parent)
+
+
+def make_location(organization, services=(), **fields):
+    fields.setdefault("city", "Los Angeles")
+    fields.setdefault("state", "CA")
+    location = Location.objects.create(organization=organization, **fields)
+    for service in services:
+        ServiceAtLocation.objects.create(service=service, location=location)
+    return location
+
+
+def make_phone(number="(213) 555-0100", **fields):
+    return Phone.objects.create(number=number, **fields)
+
+
+def make_hours(service, weekday, opens, closes):
+    return Schedule.objects.create(
+        service=service, weekday=weekday, opens_at=time(*opens), closes_at=time(*closes)
+    )
+
+
+def make_staff(username, group, password="correct-horse-battery"):
+    user = User.objects.create_user(username, password=password, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
