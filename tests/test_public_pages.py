@@ -162,3 +162,12 @@ def test_language_switcher_links_to_the_same_page_and_query(client, organization
     assert 'href="/es/search/?q=harbor"' in html
     html = client.get(f"/es/o/{organization.slug}/").content.decode()
     assert f'href="/o/{organization.slug}/"' in html
+
+
+def test_stylesheet_is_small_and_has_a_print_layout():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[1] / "static" / "css" / "site.css").read_text()
+    assert len(css.encode()) < 20_000
+    assert "@media print" in css
+    assert ":focus-visible" in css
