@@ -268,3 +268,12 @@ def test_filter_is_reusable_without_a_request():
     qs = DirectoryFilter(QueryDict("language=es"), queryset=Organization.objects.public()).qs
     assert [org.name for org in qs] == ["Spanish org"]
     assert DirectoryFilter(QueryDict(), queryset=Organization.objects.public()).qs.count() == 2
+
+
+@pytest.mark.parametrize(
+    "page, shown", [("0", 1), ("-1", 1), ("abc", 1), ("2", 2), ("99999", 2), ("9" * 5000, 2)]
+)
+def test_page_numbers_out_of_range(client, page, shown):
+    for n in range(25):
+        make_organization(f"Org {n:02}")
+    assert search(client, page=page).context["page"].number == shown
