@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    # Before the admin, which would otherwise answer for these paths.
+    path("admin/two-factor/", include("directory.two_factor")),
     path("admin/", admin.site.urls),
 ]
 
