@@ -104,7 +104,10 @@ class Listing(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            self.version += 1
+            # From the stored row, not this instance: restoring an old version
+            # from history must not move the counter backwards.
+            stored = type(self)._base_manager.filter(pk=self.pk).values_list("version", flat=True)
+            self.version = (stored.first() or 0) + 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)

@@ -1,0 +1,35 @@
+"""Emails to curators. Each says what arrived and links to the admin; the
+sender's optional contact details stay in the admin."""
+
+from django.contrib.auth.models import User
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+def curator_emails():
+    return sorted(
+        set(
+            User.objects.filter(
+                is_active=True, is_staff=True, groups__name__in=["Curators", "Publishers"]
+            )
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+
+
+def notify_curators(submission, request):
+    recipients = curator_emails()
+    if not recipients:
+        return
+    opts = submission._meta
+    url = request.build_absolute_uri(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[submission.pk])
+    )
+    subject = _("New %(kind)s: %(summary)s") % {
+        "kind": opts.verbose_name,
+        "summary": str(submission)[:80],
+    }
+    body = _("Something new is waiting in the moderation queue:\n\n%(url)s\n") % {"url": url}
+    send_mail(subject, body, None, recipients)
