@@ -104,7 +104,13 @@ def setup(request):
                 "two_factor/recovery_codes.html",
                 {"codes": codes, "next": _next_url(request), "title": _("Recovery codes")},
             )
-        form.add_error("token", _("That code is not right. Check the time on your phone."))
+        form.add_error(
+            "token",
+            _(
+                "That code is not right. Wait a few seconds, check the time on your "
+                "phone, and try again."
+            ),
+        )
     qr = segno.make(device.config_url, error="m")
     return render(
         request,
@@ -137,7 +143,13 @@ def verify(request):
                     _("You used a recovery code; %(left)d are left.") % {"left": left},
                 )
             return redirect(_next_url(request))
-        form.add_error("token", _("That code is not right, or it has already been used."))
+        form.add_error(
+            "token",
+            _(
+                "That code is not right, or it has already been used. Wait a few seconds "
+                "and try again."
+            ),
+        )
     return render(
         request,
         "two_factor/verify.html",
