@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .duplicates import duplicate_pairs, likely_duplicates
-from .images import clean_logo
+from .images import NOT_AN_IMAGE, clean_logo
 from .merging import merge_organizations
 from .models import (
     CURATOR_STATUSES,
@@ -97,9 +97,10 @@ class ListingForm(forms.ModelForm):
 
     def _conflict_message(self, current, cleaned):
         rows = []
+        model_fields = {f.name: f for f in current._meta.concrete_fields}
         for name in self._meta.fields or []:
-            field = current._meta.get_field(name) if name in cleaned else None
-            if field is None or field.many_to_many or not field.concrete:
+            field = model_fields.get(name)
+            if field is None or name not in cleaned:
                 continue
             value = getattr(current, field.attname)
             if value != getattr(cleaned.get(name), "pk", cleaned.get(name)):
@@ -310,6 +311,11 @@ class OrganizationForm(ListingForm):
         required=False,
         help_text=_("Tick only after checking the possible duplicates listed above."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "logo" in self.fields:
+            self.fields["logo"].error_messages["invalid_image"] = NOT_AN_IMAGE
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
