@@ -15,7 +15,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -484,9 +484,10 @@ class OrganizationAdmin(ListingAdmin):
             "title": _("Verification dashboard"),
             "opts": self.model._meta,
             "statuses": [(label, by_status.get(value, 0)) for value, label in Status.choices],
+            # Never verified first, then the longest ago.
             "due": orgs.exclude(status=Status.ARCHIVED)
             .stale()
-            .order_by("last_verified_on", "name")[:50],
+            .order_by(F("last_verified_on").asc(nulls_first=True), "name")[:50],
             "needs_review": orgs.filter(needs_review=True)[:50],
             "reports": Report.objects.open().select_related("organization")[:50],
             "suggestions": Suggestion.objects.open()[:50],

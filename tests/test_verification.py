@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-from django.urls import reverse
 
 from directory.models import Organization, Report, Status, Suggestion
 from tests.factories import make_organization
