@@ -71,7 +71,9 @@ def test_a_legitimate_suggestion_is_saved_and_thanked(client):
 
 def test_the_spanish_form_works(client):
     r = client.get("/es/suggest/")
-    assert r.status_code == 200 and '<html lang="es">' in r.content.decode()
+    page = r.content.decode()
+    assert r.status_code == 200 and '<html lang="es">' in page
+    assert "Sugerir una organización" in page and "(opcional)" in page
     assert client.post("/es/suggest/", _suggestion()).status_code == 302
     assert Suggestion.objects.count() == 1
 
