@@ -1,5 +1,7 @@
 """Staff accounts: login lockout, mandatory two-factor authentication, sessions."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import User
 from django.urls import NoReverseMatch, get_resolver, reverse
@@ -178,3 +180,13 @@ def test_only_staff_need_the_second_factor(client):
     partner.save()
     client.force_login(partner)
     assert client.get("/admin/")["Location"].startswith(reverse("admin:login"))
+
+
+def test_an_administrator_can_lift_a_lockout(client, curator, settings):
+    from django.core.management import call_command
+
+    settings.AXES_FAILURE_LIMIT = 2
+    _fail_login(client, "carla", 2)
+    call_command("axes_reset_username", "carla", stdout=io.StringIO())
+    r = client.post(reverse("admin:login"), {"username": "carla", "password": PASSWORD})
+    assert r.status_code == 302
