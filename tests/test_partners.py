@@ -91,4 +91,4 @@ def test_visibility_is_a_database_invariant(db):
     from django.db import IntegrityError
 
     with pytest.raises(IntegrityError):
-        make_organization(visibility="everyone-ish")
+        make_organization(visibility="anyone")
