@@ -157,6 +157,25 @@ def verify(request):
     )
 
 
+@login_required(login_url="admin:login")
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request):
+    """New recovery codes for a verified staff member; the old ones stop working."""
+    if not (request.user.is_staff and request.user.is_verified()):
+        return redirect(reverse("two-factor-verify"))
+    if request.method == "POST":
+        return render(
+            request,
+            "two_factor/recovery_codes.html",
+            {
+                "codes": _new_recovery_codes(request.user),
+                "next": reverse("admin:index"),
+                "title": _("Recovery codes"),
+            },
+        )
+    return render(request, "two_factor/new_recovery_codes.html", {"title": _("Recovery codes")})
+
+
 def _new_recovery_codes(user):
     device, _created = StaticDevice.objects.get_or_create(user=user, name="recovery")
     device.token_set.all().delete()
@@ -168,4 +187,5 @@ def _new_recovery_codes(user):
 urlpatterns = [
     path("setup/", setup, name="two-factor-setup"),
     path("verify/", verify, name="two-factor-verify"),
+    path("recovery-codes/", recovery_codes, name="two-factor-recovery-codes"),
 ]

@@ -11,18 +11,16 @@ from .notifications import notify_curators
 from .spam import allow_submission
 
 
-def organization_for(request, slug):
-    """The organization at this slug for this visitor, or a redirect if it was merged.
+def redirect_merged_or_404(request, slug):
+    """Answer for a slug with no organization this visitor may see.
 
-    Partners also see partners-only listings. A slug merged into another
-    organization answers with a permanent redirect to the survivor.
+    A slug of an organization merged into another answers with a permanent
+    redirect to the survivor, if this visitor may see it; anything else is 404.
     """
-    visible = Organization.objects.visible_to(request.user)
-    organization = visible.filter(slug=slug).first()
-    if organization is not None:
-        return organization
     survivor = OrganizationRedirect.objects.survivor_for(slug)
-    if survivor is not None and visible.filter(pk=survivor.pk).exists():
+    if survivor is not None and (
+        Organization.objects.visible_to(request.user).filter(pk=survivor.pk).exists()
+    ):
         return redirect(survivor, permanent=True)
     raise Http404
 
@@ -48,9 +46,9 @@ def home(request):
 
 
 def organization_detail(request, slug):
-    organization = organization_for(request, slug)
-    if not isinstance(organization, Organization):
-        return organization
+    organization = Organization.objects.visible_to(request.user).filter(slug=slug).first()
+    if organization is None:
+        return redirect_merged_or_404(request, slug)
     return render(request, "directory/organization_detail.html", {"organization": organization})
 
 

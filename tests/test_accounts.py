@@ -190,3 +190,23 @@ def test_an_administrator_can_lift_a_lockout(client, curator, settings):
     call_command("axes_reset_username", "carla", stdout=io.StringIO())
     r = client.post(reverse("admin:login"), {"username": "carla", "password": PASSWORD})
     assert r.status_code == 302
+
+
+def test_a_verified_curator_can_replace_the_recovery_codes(curator_client, curator):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    old = StaticDevice.objects.create(user=curator, name="recovery")
+    old.token_set.create(token="oldcode1")
+    assert "/admin/two-factor/recovery-codes/" in curator_client.get("/admin/").content.decode()
+    r = curator_client.post("/admin/two-factor/recovery-codes/")
+    codes = set(StaticToken.objects.filter(device__user=curator).values_list("token", flat=True))
+    assert len(codes) == 10 and "oldcode1" not in codes
+    assert all(code in r.content.decode() for code in codes)
+
+
+def test_recovery_codes_cannot_be_replaced_with_a_password_only(client, curator):
+    TOTPDevice.objects.create(user=curator, name="phone", confirmed=True)
+    client.force_login(curator)
+    r = client.post("/admin/two-factor/recovery-codes/")
+    assert r["Location"].startswith(VERIFY)
+    assert not StaticToken.objects.exists()

@@ -88,3 +88,22 @@ def test_stale_listings_rank_below_fresh_ones():
         ("A never verified", False),
         ("B stale", False),
     ]
+
+
+def test_the_verification_note_says_when_and_warns_when_stale(settings):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    fresh = make_organization(last_verified_on=date(2026, 10, 2))
+    stale = make_organization(last_verified_on=date(2020, 3, 5))
+    never = make_organization()
+    settings.VERIFICATION_STALE_DAYS = (date.today() - date(2026, 10, 2)).days + 30
+
+    def note(org):
+        return render_to_string("includes/verification_note.html", {"organization": org})
+
+    assert "Last verified October 2026" in note(fresh) and "out of date" not in note(fresh)
+    assert "Last verified March 2020" in note(stale) and "out of date" in note(stale)
+    assert "Not verified yet" in note(never)
+    with translation.override("es"):
+        assert "Última verificación: marzo 2020" in note(stale)
