@@ -75,14 +75,12 @@ class ListingForm(forms.ModelForm):
             allowed = CURATOR_STATUSES | {self._old_status()}
             field.choices = [c for c in field.choices if c[0] in allowed]
         if not self.instance._state.adding:
-            # The stored version, so a form restoring an old version from
-            # history is not mistaken for a stale one.
-            self.fields["loaded_version"].initial = self._stored(lock=False).version
+            self.fields["loaded_version"].initial = self.instance.version
 
-    def _stored(self, lock):
+    def _stored(self):
         rows = type(self.instance)._base_manager.filter(pk=self.instance.pk)
-        if lock and transaction.get_connection().in_atomic_block:
-            rows = rows.select_for_update()
+        if transaction.get_connection().in_atomic_block:
+            rows = rows.select_for_update()  # no other save between this check and ours
         return rows.first() or self.instance
 
     def clean(self):
@@ -90,7 +88,7 @@ class ListingForm(forms.ModelForm):
         loaded = cleaned.get("loaded_version")
         if loaded is None or self.instance._state.adding:
             return cleaned
-        current = self._stored(lock=True)
+        current = self._stored()
         if current.version != loaded:
             raise ValidationError(self._conflict_message(current, cleaned), code="conflict")
         return cleaned

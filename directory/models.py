@@ -498,7 +498,9 @@ class Organization(Listing):
     )
 
     objects = OrganizationQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[kinds])
+    # Without `version`: a restored old version then carries the current one,
+    # so the optimistic lock sees it as up to date.
+    history = HistoricalRecords(m2m_fields=[kinds], excluded_fields=["version"])
 
     class Meta:
         ordering = ["name"]
@@ -691,7 +693,9 @@ class Service(Listing):
     )
 
     objects = ServiceQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[taxonomy_terms, populations])
+    history = HistoricalRecords(
+        m2m_fields=[taxonomy_terms, populations], excluded_fields=["version"]
+    )
 
     class Meta:
         ordering = ["name"]

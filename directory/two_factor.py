@@ -117,7 +117,9 @@ def setup(request):
         "two_factor/setup.html",
         {
             "form": form,
-            "qr_svg": qr.svg_inline(scale=5, title=str(_("QR code for your authenticator app"))),
+            "qr_svg": qr.svg_inline(
+                scale=5, light="#fff", title=str(_("QR code for your authenticator app"))
+            ),
             "secret": b32encode(device.bin_key).decode(),
             "next": _next_url(request),
             "title": _("Set up two-factor authentication"),
