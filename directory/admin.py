@@ -757,6 +757,27 @@ class SuggestionAdmin(ModerationAdmin):
     list_display = ["name", "city", "state", "status", "created_at", "draft_link"]
     search_fields = ["name", "city", "website", "description"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "possible_duplicates"]
+
+    @admin.display(description=_("possible duplicates"))
+    def possible_duplicates(self, obj):
+        """Check before accepting: it may be listed already."""
+        found = likely_duplicates(
+            obj.name,
+            obj.website,
+            phones=[obj.phone],
+            cities=[obj.city],
+            exclude_pk=obj.organization_id,
+        )
+        if not found:
+            return "—"
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a> ({})',
+            ((_admin_url(org), org.name, ", ".join(reasons)) for org, reasons in found),
+        )
+
     @admin.display(description=_("draft"))
     def draft_link(self, obj):
         if obj.organization_id is None:

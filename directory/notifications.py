@@ -1,10 +1,14 @@
 """Emails to curators. Each says what arrived and links to the admin; the
 sender's optional contact details stay in the admin."""
 
+import logging
+
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 def curator_emails():
@@ -32,4 +36,9 @@ def notify_curators(submission, request):
         "summary": str(submission)[:80],
     }
     body = _("Something new is waiting in the moderation queue:\n\n%(url)s\n") % {"url": url}
-    send_mail(subject, body, None, recipients)
+    try:
+        send_mail(subject, body, None, recipients)
+    except OSError:
+        # The submission is saved and shows in the queue; a mail outage must
+        # not turn the sender's thank-you into an error page.
+        logger.exception("Could not email curators about a new %s", opts.model_name)

@@ -229,3 +229,27 @@ def test_rejecting_changes_nothing_but_the_submission(curator_client):
 
 def test_the_queue_cannot_be_filled_from_the_admin(curator_client):
     assert curator_client.get(reverse("admin:directory_report_add")).status_code == 403
+
+
+def test_every_page_links_to_the_suggestion_form(client):
+    assert 'href="/suggest/"' in client.get("/").content.decode()
+    assert 'href="/es/suggest/"' in client.get("/es/").content.decode()
+
+
+def test_a_mail_outage_does_not_lose_the_submission(client, curator, settings):
+    curator.email = "carla@example.org"
+    curator.save()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    r = client.post(SUGGEST, _suggestion())
+    assert r.status_code == 302
+    assert Suggestion.objects.count() == 1
+
+
+def test_a_suggestion_shows_listings_it_may_duplicate(curator_client):
+    existing = make_organization(name="Casa del Migrante", website="https://casa.example.org/")
+    suggestion = Suggestion.objects.create(name="Casa Migrante", website="http://casa.example.org")
+    url = reverse("admin:directory_suggestion_change", args=[suggestion.pk])
+    page = curator_client.get(url).content.decode()
+    assert "Casa del Migrante" in page and "same website (casa.example.org)" in page
+    assert reverse("admin:directory_organization_change", args=[existing.pk]) in page
