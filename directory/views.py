@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -49,7 +50,11 @@ def organization_detail(request, slug):
     organization = Organization.objects.visible_to(request.user).filter(slug=slug).first()
     if organization is None:
         return redirect_merged_or_404(request, slug)
-    return render(request, "directory/organization_detail.html", {"organization": organization})
+    response = render(request, "directory/organization_detail.html", {"organization": organization})
+    if organization.visibility == Visibility.PARTNERS:
+        # Never kept by a shared cache or the browser's history cache.
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -70,7 +70,9 @@ def test_a_partner_signs_in_and_sees_them(client, secret, partner):
     assert r.status_code == 302 and r["Location"] == reverse("directory:partner-listings")
     listing = client.get(r["Location"]).content.decode()
     assert "Rapid Response Line" in listing
-    assert client.get(secret.get_absolute_url()).status_code == 200
+    r = client.get(secret.get_absolute_url())
+    assert r.status_code == 200
+    assert "no-store" in r["Cache-Control"] and "private" in r["Cache-Control"]
     r = client.post(reverse("directory:partner-logout"))
     assert client.get(secret.get_absolute_url()).status_code == 404
 
