@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Local development only: DEBUG on, and the second factor may be skipped for the demo.
-DEV_ENV := DEBUG=1
+DEV_ENV := DEBUG=1 REQUIRE_2FA=0
 # Tests run with production settings (DEBUG off) and a throwaway key.
 TEST_ENV := SECRET_KEY=test-only-not-secret SECURE_SSL_REDIRECT=0
 # Production code paths (DEBUG off) over plain HTTP on this machine.
@@ -40,6 +40,7 @@ static: $(VENV)/.runtime
 
 demo: $(VENV)/.runtime translations
 	$(DEV_ENV) $(MANAGE) migrate --noinput
+	$(DEV_ENV) $(MANAGE) createcachetable
 	$(DEV_ENV) $(MANAGE) load_demo
 
 run: demo

@@ -6,6 +6,7 @@ DEBUG is off, and without DEBUG the app refuses to start without a SECRET_KEY.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "csp",
+    "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "directory",
 ]
 
@@ -75,9 +81,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "directory.two_factor.RequireTwoFactorForStaff",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "advocacy.urls"
@@ -106,6 +123,17 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+# A cache table in the database, shared by every gunicorn worker, so login
+# lockouts and submission rate limits count across workers (django-axes
+# refuses per-process or file caches). It holds counters under hashed keys
+# only. Create it with `manage.py createcachetable` (`make demo` does).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "directory_cache",
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -155,6 +183,28 @@ CSRF_COOKIE_HTTPONLY = True
 # Staff sessions expire: eight hours, and when the browser closes.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Two-factor authentication (TOTP, with recovery codes) for every staff
+# account on every admin page, also with DEBUG on. Only a local demo may
+# switch it off (`make run` does); never in production.
+REQUIRE_2FA = envbool("REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = os.environ.get("SITE_NAME", "Immigrant Advocacy Directory")
+
+# Repeated failed logins lock the account for a while (django-axes). The
+# counter lives in the cache, keyed by a hash of the username: no IP address
+# is stored or logged.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_STR_CALLABLE = "directory.two_factor.axes_client_str"
+AXES_VERBOSE = False
+# Locking by username alone is deliberate: guessing from many addresses still
+# locks the account, and no address has to be kept.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
 # Links out to an organization must not tell it where the visitor came from.
 SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -207,6 +257,13 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# Public suggestions and reports accepted per client per day. Clients are
+# told apart by a keyed hash of address, browser and day, kept in the cache
+# only (see docs/security.md).
+SUBMISSIONS_PER_DAY = envint("SUBMISSIONS_PER_DAY", 5)
+# A form sent faster than this, in seconds, after it was shown is a robot's.
+SUBMISSION_MIN_SECONDS = envint("SUBMISSION_MIN_SECONDS", 3)
 
 # Listings not verified for this many days count as stale.
 VERIFICATION_STALE_DAYS = envint("VERIFICATION_STALE_DAYS", 180)

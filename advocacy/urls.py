@@ -8,6 +8,8 @@ from directory.sitemaps import SITEMAPS
 from directory.views import robots_txt
 
 urlpatterns = [
+    # Before the admin, which would otherwise answer for these paths.
+    path("admin/two-factor/", include("directory.two_factor")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),

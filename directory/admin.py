@@ -5,30 +5,48 @@ archive. The rule is enforced in the forms and actions below, on the server,
 not only by hiding buttons.
 """
 
+import re
+from heapq import nlargest
+from itertools import chain
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.db.models import Count, F
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
+from .duplicates import duplicate_pairs, likely_duplicates
+from .images import NOT_AN_IMAGE, clean_logo
+from .merging import merge_organizations
 from .models import (
     CURATOR_STATUSES,
     Closure,
     DetentionFacility,
     Language,
     Location,
+    Moderation,
     Organization,
     OrganizationKind,
+    OrganizationRedirect,
     Phone,
     PopulationServed,
+    Report,
     Schedule,
     Service,
     ServiceAtLocation,
     ServiceLanguage,
     Status,
+    Suggestion,
     TaxonomyTerm,
 )
 
@@ -40,9 +58,15 @@ def can_publish(user, model):
 
 
 class ListingForm(forms.ModelForm):
-    """Refuses status changes the user may not make."""
+    """Refuses status changes the user may not make, and stale saves.
+
+    Optimistic locking: the form carries the version it was loaded at. If
+    someone saved the listing since, the save is refused and the current
+    values are shown, instead of silently overwriting them.
+    """
 
     can_publish = False
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,6 +74,46 @@ class ListingForm(forms.ModelForm):
         if field is not None and not self.can_publish:
             allowed = CURATOR_STATUSES | {self._old_status()}
             field.choices = [c for c in field.choices if c[0] in allowed]
+        if not self.instance._state.adding:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def _stored(self):
+        rows = type(self.instance)._base_manager.filter(pk=self.instance.pk)
+        if transaction.get_connection().in_atomic_block:
+            rows = rows.select_for_update()  # no other save between this check and ours
+        return rows.first() or self.instance
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        if loaded is None or self.instance._state.adding:
+            return cleaned
+        current = self._stored()
+        if current.version != loaded:
+            raise ValidationError(self._conflict_message(current, cleaned), code="conflict")
+        return cleaned
+
+    def _conflict_message(self, current, cleaned):
+        rows = []
+        model_fields = {f.name: f for f in current._meta.concrete_fields}
+        for name in self._meta.fields or []:
+            field = model_fields.get(name)
+            if field is None or name not in cleaned:
+                continue
+            value = getattr(current, field.attname)
+            if value != getattr(cleaned.get(name), "pk", cleaned.get(name)):
+                shown = getattr(current, f"get_{name}_display", lambda v=value: v)()
+                rows.append((field.verbose_name, shown if shown not in (None, "") else "—"))
+        changes = format_html_join("", "<li>{}: {}</li>", rows) if rows else ""
+        return format_html(
+            "{}<ul>{}</ul>{}",
+            _(
+                "Someone else saved this listing after you opened it, so your changes were "
+                "not saved. It now reads:"
+            ),
+            changes,
+            _("Open the listing again to see their version, then make your changes again."),
+        )
 
     def _old_status(self):
         return Status.DRAFT if self.instance._state.adding else self.instance.status
@@ -61,8 +125,21 @@ class ListingForm(forms.ModelForm):
         return new
 
 
-class ListingAdmin(admin.ModelAdmin):
+def _save_each(queryset, user, **changes):
+    """Save rows one by one, so each change lands in their history."""
+    count = 0
+    for obj in queryset:
+        for name, value in changes.items():
+            setattr(obj, name, value)
+        obj._history_user = user
+        obj.save()
+        count += 1
+    return count
+
+
+class ListingAdmin(SimpleHistoryAdmin):
     form = ListingForm
+    change_form_template = "admin/directory/listing_change_form.html"
     actions = ["publish", "archive", "mark_verified_today"]
     readonly_fields = ["last_verified_on", "verified_by", "created_at", "updated_at"]
     # A typed "example.org" becomes https://example.org (Django 6's default).
@@ -86,9 +163,7 @@ class ListingAdmin(admin.ModelAdmin):
     def publish(self, request, queryset):
         ready = [obj for obj in queryset if self._can_be_published(obj)]
         skipped = queryset.count() - len(ready)
-        updated = self.model.objects.filter(pk__in=[o.pk for o in ready]).update(
-            status=Status.PUBLISHED, updated_at=timezone.now()
-        )
+        updated = _save_each(ready, request.user, status=Status.PUBLISHED)
         self.message_user(
             request,
             ngettext("Published %d listing.", "Published %d listings.", updated) % updated,
@@ -108,7 +183,7 @@ class ListingAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Archive selected listings"), permissions=["publish"])
     def archive(self, request, queryset):
-        updated = queryset.update(status=Status.ARCHIVED, updated_at=timezone.now())
+        updated = _save_each(queryset, request.user, status=Status.ARCHIVED)
         self.message_user(
             request,
             ngettext("Archived %d listing.", "Archived %d listings.", updated) % updated,
@@ -117,10 +192,8 @@ class ListingAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Mark selected listings verified today"), permissions=["change"])
     def mark_verified_today(self, request, queryset):
-        updated = queryset.update(
-            last_verified_on=timezone.localdate(),
-            verified_by=request.user,
-            updated_at=timezone.now(),
+        updated = _save_each(
+            queryset, request.user, last_verified_on=timezone.localdate(), verified_by=request.user
         )
         self.message_user(
             request,
@@ -131,6 +204,11 @@ class ListingAdmin(admin.ModelAdmin):
 
     def _can_be_published(self, obj):
         return True
+
+    def save_model(self, request, obj, form, change):
+        if "_mark_verified" in request.POST:
+            obj.mark_verified(request.user)
+        super().save_model(request, obj, form, change)
 
 
 class NeedsVerificationFilter(admin.SimpleListFilter):
@@ -223,11 +301,97 @@ class ServiceInline(admin.TabularInline):
     readonly_fields = ["last_verified_on"]
 
 
+class OrganizationForm(ListingForm):
+    """Also re-encodes logos and warns about likely duplicates when adding."""
+
+    save_anyway = forms.BooleanField(
+        label=_("Save even if it looks like a duplicate"),
+        required=False,
+        help_text=_("Tick only after checking the possible duplicates listed above."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "logo" in self.fields:
+            self.fields["logo"].error_messages["invalid_image"] = NOT_AN_IMAGE
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if isinstance(logo, UploadedFile):
+            logo, self._logo_thumbnail = clean_logo(logo)
+        elif logo is False:  # "Clear" was ticked
+            self._logo_thumbnail = ""
+        return logo
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance._state.adding and cleaned.get("name") and not cleaned.get("save_anyway"):
+            found = likely_duplicates(
+                cleaned["name"],
+                cleaned.get("website", ""),
+                phones=self._inline_values("phones", "number"),
+                cities=self._inline_values("locations", "city"),
+            )
+            if found:
+                links = format_html_join(
+                    "",
+                    '<li><a href="{}">{}</a> ({})</li>',
+                    (
+                        (_admin_url(org), org.name, ", ".join(reasons))
+                        for org, reasons in found[:10]
+                    ),
+                )
+                raise ValidationError(
+                    format_html(
+                        "{}<ul>{}</ul>{}",
+                        _("This organization may already be listed:"),
+                        links,
+                        _(
+                            "If it is a different one, tick “Save even if it looks like a duplicate”."
+                        ),
+                    ),
+                    code="duplicate",
+                )
+        return cleaned
+
+    def _inline_values(self, prefix, name):
+        """Values typed into an inline (phones, locations) not marked for deletion."""
+        pattern = re.compile(rf"^{prefix}-(\d+)-{name}$")
+        values = []
+        for key, value in self.data.items():
+            match = pattern.match(key)
+            if match and value and not self.data.get(f"{prefix}-{match[1]}-DELETE"):
+                values.append(value)
+        return values
+
+    def save(self, commit=True):
+        thumbnail = getattr(self, "_logo_thumbnail", None)
+        if thumbnail is not None:
+            self.instance.logo_thumbnail = thumbnail
+        return super().save(commit)
+
+
+def _admin_url(obj):
+    return reverse(f"admin:directory_{obj._meta.model_name}_change", args=[obj.pk])
+
+
 @admin.register(Organization)
 class OrganizationAdmin(ListingAdmin):
-    list_display = ["name", "status", "city_list", "last_verified_on", "updated_at"]
+    form = OrganizationForm
+    actions = [*ListingAdmin.actions, "merge"]
+    list_display = [
+        "name",
+        "status",
+        "visibility",
+        "needs_review",
+        "city_list",
+        "last_verified_on",
+        "updated_at",
+    ]
     list_filter = [
         "status",
+        "visibility",
+        "needs_review",
         NeedsVerificationFilter,
         "kinds",
         ("services__taxonomy_terms", admin.RelatedOnlyFieldListFilter),
@@ -269,10 +433,12 @@ class OrganizationAdmin(ListingAdmin):
             _("Publication"),
             {
                 "fields": [
-                    "status",
+                    ("status", "visibility"),
+                    "needs_review",
                     ("last_verified_on", "verified_by"),
                     "curator_notes",
                     ("created_at", "updated_at"),
+                    "loaded_version",
                 ]
             },
         ),
@@ -280,6 +446,96 @@ class OrganizationAdmin(ListingAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("locations")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            name, options = fieldsets[0]
+            fieldsets = [(name, {**options, "fields": [*options["fields"], "save_anyway"]})]
+            fieldsets += super().get_fieldsets(request, obj)[1:]
+        return fieldsets
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("dashboard/", view(self.dashboard_view), name="directory_dashboard"),
+            path("duplicates/", view(self.duplicates_view), name="directory_duplicates"),
+            *super().get_urls(),
+        ]
+
+    def dashboard_view(self, request):
+        """Verification at a glance: what to check next, and what changed."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        orgs = Organization.objects.all()
+        by_status = dict(orgs.values_list("status").annotate(n=Count("pk")).order_by())
+        recent = nlargest(
+            20,
+            chain.from_iterable(
+                model.history.select_related("history_user").order_by("-history_date")[:20]
+                for model in (Organization, Service, Location, Phone)
+            ),
+            key=lambda record: record.history_date,
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Verification dashboard"),
+            "opts": self.model._meta,
+            "statuses": [(label, by_status.get(value, 0)) for value, label in Status.choices],
+            # Never verified first, then the longest ago.
+            "due": orgs.exclude(status=Status.ARCHIVED)
+            .stale()
+            .order_by(F("last_verified_on").asc(nulls_first=True), "name")[:50],
+            "needs_review": orgs.filter(needs_review=True)[:50],
+            "reports": Report.objects.open().select_related("organization")[:50],
+            "suggestions": Suggestion.objects.open()[:50],
+            "recent": recent,
+            "stale_days": settings.VERIFICATION_STALE_DAYS,
+        }
+        return TemplateResponse(request, "admin/directory/dashboard.html", context)
+
+    def duplicates_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Possible duplicates"),
+            "opts": self.model._meta,
+            "pairs": duplicate_pairs(),
+            "can_merge": self.has_publish_permission(request),
+        }
+        return TemplateResponse(request, "admin/directory/duplicates.html", context)
+
+    @admin.action(description=_("Merge two selected organizations"), permissions=["publish"])
+    def merge(self, request, queryset):
+        orgs = list(queryset.order_by("created_at"))
+        if len(orgs) != 2:
+            self.message_user(
+                request, _("Select exactly two organizations to merge."), messages.ERROR
+            )
+            return None
+        survivor_pk = request.POST.get("survivor")
+        if survivor_pk and "confirm" in request.POST:
+            survivor = next((o for o in orgs if str(o.pk) == survivor_pk), None)
+            if survivor is not None:
+                duplicate = next(o for o in orgs if o.pk != survivor.pk)
+                name = duplicate.name
+                merge_organizations(survivor, duplicate)
+                self.message_user(
+                    request,
+                    _("Merged “%(old)s” into “%(new)s”. Its old address now redirects here.")
+                    % {"old": name, "new": survivor.name},
+                    messages.SUCCESS,
+                )
+                return redirect(_admin_url(survivor))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Merge organizations"),
+            "opts": self.model._meta,
+            "organizations": orgs,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/directory/merge.html", context)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "kinds":
@@ -374,6 +630,7 @@ class ServiceAdmin(ListingAdmin):
                     ("last_verified_on", "verified_by"),
                     "curator_notes",
                     ("created_at", "updated_at"),
+                    "loaded_version",
                 ]
             },
         ),
@@ -386,7 +643,7 @@ class ServiceAdmin(ListingAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "organization", "city", "state", "is_confidential"]
     list_filter = ["is_confidential", "state"]
     list_select_related = ["organization"]
@@ -444,3 +701,101 @@ class ChoiceTagAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Phone)
+class PhoneAdmin(SimpleHistoryAdmin):
+    """Phones are edited inline; this page is for their history."""
+
+    list_display = ["number", "type", "organization", "service"]
+    list_select_related = ["organization", "service"]
+    search_fields = ["number", "organization__name", "service__name"]
+    autocomplete_fields = ["organization", "service", "languages"]
+
+
+class ModerationAdmin(admin.ModelAdmin):
+    """The queue: submissions come from the public and never change a listing by themselves."""
+
+    list_filter = ["status"]
+    actions = ["accept", "reject"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        editable = {"curator_note"}
+        return [f.name for f in self.model._meta.fields if f.name not in editable | {"id"}]
+
+    @admin.action(description=_("Accept selected submissions"), permissions=["change"])
+    def accept(self, request, queryset):
+        count = 0
+        for submission in queryset.filter(status=Moderation.NEW):
+            submission.accept(request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("Accepted %d submission.", "Accepted %d submissions.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Reject selected submissions"), permissions=["change"])
+    def reject(self, request, queryset):
+        count = 0
+        for submission in queryset.filter(status=Moderation.NEW):
+            submission.reject(request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("Rejected %d submission.", "Rejected %d submissions.", count) % count,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(ModerationAdmin):
+    list_display = ["name", "city", "state", "status", "created_at", "draft_link"]
+    search_fields = ["name", "city", "website", "description"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "possible_duplicates"]
+
+    @admin.display(description=_("possible duplicates"))
+    def possible_duplicates(self, obj):
+        """Check before accepting: it may be listed already."""
+        found = likely_duplicates(
+            obj.name,
+            obj.website,
+            phones=[obj.phone],
+            cities=[obj.city],
+            exclude_pk=obj.organization_id,
+        )
+        if not found:
+            return "—"
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a> ({})',
+            ((_admin_url(org), org.name, ", ".join(reasons)) for org, reasons in found),
+        )
+
+    @admin.display(description=_("draft"))
+    def draft_link(self, obj):
+        if obj.organization_id is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>', _admin_url(obj.organization), obj.organization)
+
+
+@admin.register(Report)
+class ReportAdmin(ModerationAdmin):
+    list_display = ["organization", "reason", "status", "created_at"]
+    list_filter = ["status", "reason"]
+    list_select_related = ["organization"]
+    search_fields = ["organization__name", "details"]
+
+
+@admin.register(OrganizationRedirect)
+class OrganizationRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "organization", "created_at"]
+    list_select_related = ["organization"]
+    search_fields = ["old_slug", "organization__name"]
+    autocomplete_fields = ["organization"]

@@ -16,11 +16,12 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Status(models.TextChoices):
@@ -35,14 +36,45 @@ class Status(models.TextChoices):
 CURATOR_STATUSES = {Status.DRAFT, Status.IN_REVIEW}
 
 
+def _stale_cutoff(today=None):
+    return (today or date.today()) - timedelta(days=settings.VERIFICATION_STALE_DAYS)
+
+
+class History(HistoricalRecords):
+    """HistoricalRecords that ignores m2m changes made from the other side.
+
+    simple-history records `term.services.add(service)` against the term,
+    which has no history, and fails. Such changes only happen in code (the
+    admin edits these relations from the listing's side), so skip them.
+    """
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if not reverse:
+            super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+
+
 class ListingQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
     def stale(self, today=None):
         """Listings never verified, or not verified within VERIFICATION_STALE_DAYS."""
-        cutoff = (today or date.today()) - timedelta(days=settings.VERIFICATION_STALE_DAYS)
+        cutoff = _stale_cutoff(today)
         return self.filter(Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=cutoff))
+
+    def annotate_freshness(self, today=None):
+        """Add `is_fresh` (verified within VERIFICATION_STALE_DAYS), for ranking.
+
+        Search orders by `-is_fresh` before its own ranking, so stale listings
+        sink below fresh ones without disappearing.
+        """
+        return self.annotate(
+            is_fresh=Case(
+                When(last_verified_on__gte=_stale_cutoff(today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
 
 
 class Listing(models.Model):
@@ -79,9 +111,22 @@ class Listing(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Optimistic locking: every save bumps it, and the admin refuses a form
+    # loaded at an older version (see ListingForm.clean).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            # From the stored row, not this instance: restoring an old version
+            # from history must not move the counter backwards.
+            stored = type(self)._base_manager.filter(pk=self.pk).values_list("version", flat=True)
+            self.version = (stored.first() or 0) + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
     @property
     def is_published(self):
@@ -337,9 +382,32 @@ class DetentionFacility(models.Model):
         return (self.name, self.state)
 
 
+PARTNERS_GROUP = "Partners"
+
+
+def is_partner(user):
+    """Whether a signed-in account may see partners-only listings."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    cached = getattr(user, "_is_partner", None)
+    if cached is None:
+        cached = user._is_partner = user.groups.filter(name=PARTNERS_GROUP).exists()
+    return cached
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Everyone")
+    PARTNERS = "partners", _("Partners only")
+
+
 class OrganizationQuerySet(ListingQuerySet):
     def public(self):
-        return self.published()
+        """What anonymous visitors, exports, sitemaps and the API may show."""
+        return self.published().filter(visibility=Visibility.PUBLIC)
+
+    def visible_to(self, user):
+        """Published listings this visitor may see: partners also see partners-only ones."""
+        return self.published() if is_partner(user) else self.public()
 
     def of_kinds(self, codes):
         through = Organization.kinds.through.objects.filter(
@@ -436,7 +504,34 @@ class Organization(Listing):
     legal_status = models.CharField(
         _("nonprofit status"), max_length=20, blank=True, choices=LegalStatus.choices
     )
-    logo = models.ImageField(_("logo"), upload_to="logos/%Y/", blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="logos/%Y/",
+        blank=True,
+        help_text=_("PNG, JPEG or WebP, at most 2 MB. It is re-encoded, which removes metadata."),
+    )
+    logo_thumbnail = models.ImageField(
+        _("logo thumbnail"), upload_to="logos/%Y/", blank=True, editable=False
+    )
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+        help_text=_(
+            "“Partners only” listings are shown to signed-in partner organizations and "
+            "never to the public, in exports or in sitemaps: use it for rapid-response "
+            "contacts and sanctuary sites."
+        ),
+    )
+    needs_review = models.BooleanField(
+        _("needs review"),
+        default=False,
+        help_text=_(
+            "Set when a curator accepts a problem report. The listing stays public; "
+            "untick once the details are checked."
+        ),
+    )
     kinds = models.ManyToManyField(
         OrganizationKind, verbose_name=_("kinds"), blank=True, related_name="organizations"
     )
@@ -489,6 +584,12 @@ class Organization(Listing):
     search_document = SearchVectorField(null=True, editable=False)
 
     objects = OrganizationQuerySet.as_manager()
+    # Without `version`: a restored old version then carries the current one,
+    # so the optimistic lock sees it as up to date. The search fields are
+    # derived (directory/signals.py) and would only add noise.
+    history = History(
+        m2m_fields=[kinds], excluded_fields=["version", "search_text", "search_document"]
+    )
 
     class Meta:
         ordering = ["name"]
@@ -508,6 +609,9 @@ class Organization(Listing):
             models.CheckConstraint(
                 condition=Q(doj_recognized=True) | Q(doj_recognition_expires_on__isnull=True),
                 name="organization_expiry_needs_recognition",
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=Visibility.values), name="organization_visibility_valid"
             ),
         ]
         indexes = [
@@ -575,8 +679,15 @@ class AreaType(models.TextChoices):
 
 class ServiceQuerySet(ListingQuerySet):
     def public(self):
-        """Published services of published organizations."""
-        return self.published().filter(organization__status=Status.PUBLISHED)
+        """Published services of published organizations open to everyone."""
+        return self.published().filter(
+            organization__status=Status.PUBLISHED, organization__visibility=Visibility.PUBLIC
+        )
+
+    def visible_to(self, user):
+        return self.published().filter(
+            organization__in=Organization.objects.visible_to(user).values("pk")
+        )
 
     # Each filter below is an EXISTS on its own table, so chaining them keeps
     # "one service matches all of them", without multiplying joins.
@@ -723,6 +834,9 @@ class Service(Listing):
     )
 
     objects = ServiceQuerySet.as_manager()
+    history = History(
+        m2m_fields=[taxonomy_terms, populations], excluded_fields=["version"]
+    )
 
     class Meta:
         ordering = ["name"]
@@ -877,6 +991,8 @@ class Location(models.Model):
     search_longitude = models.FloatField(null=True, editable=False)
 
     objects = LocationQuerySet.as_manager()
+    # The search point is derived from the address (set_search_point).
+    history = History(excluded_fields=["search_latitude", "search_longitude"])
 
     class Meta:
         ordering = ["organization", "name", "city"]
@@ -1061,6 +1177,8 @@ class Phone(models.Model):
         Language, verbose_name=_("languages"), blank=True, related_name="phones"
     )
 
+    history = History(m2m_fields=[languages])
+
     class Meta:
         ordering = ["type", "number"]
         verbose_name = _("phone")
@@ -1084,3 +1202,191 @@ class Phone(models.Model):
         if len(digits) == 10 and not digits.startswith("+"):
             digits = f"+1{digits}"
         return digits
+
+
+class OrganizationRedirectManager(models.Manager):
+    def survivor_for(self, old_slug):
+        """The organization an old, merged-away slug now points to, or None."""
+        found = self.select_related("organization").filter(old_slug=old_slug).first()
+        return found.organization if found else None
+
+
+class OrganizationRedirect(models.Model):
+    """An old slug of an organization merged into another: its URL redirects."""
+
+    old_slug = models.SlugField(_("old slug"), max_length=200, unique=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="redirects",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = OrganizationRedirectManager()
+
+    class Meta:
+        ordering = ["old_slug"]
+        verbose_name = _("organization redirect")
+        verbose_name_plural = _("organization redirects")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.organization.slug}"
+
+
+class Moderation(models.TextChoices):
+    NEW = "new", _("New")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Moderation.NEW)
+
+
+class Submission(models.Model):
+    """Something sent by the public. It never changes a listing by itself."""
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Moderation.choices, default=Moderation.NEW
+    )
+    curator_note = models.TextField(
+        _("curator note"), blank=True, help_text=_("Why it was accepted or rejected. Internal.")
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    contact = models.CharField(
+        _("your email or phone (optional)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Only if you want us to be able to ask you a question. Never published."),
+    )
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def _handle(self, user, status, note=""):
+        self.status = status
+        self.handled_by = user
+        self.handled_at = timezone.now()
+        if note:
+            self.curator_note = note
+
+    def reject(self, user, note=""):
+        self._handle(user, Moderation.REJECTED, note)
+        self.save()
+
+
+class Suggestion(Submission):
+    """A new organization suggested by the public."""
+
+    name = models.CharField(_("name of the organization"), max_length=200)
+    description = models.TextField(
+        _("what do they do?"), blank=True, help_text=_("For example: free legal help, a hotline.")
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    state = models.CharField(_("state"), max_length=2, blank=True, help_text=_("E.g. CA."))
+    website = models.URLField(_("their website"), max_length=300, blank=True)
+    phone = models.CharField(_("their phone"), max_length=30, blank=True)
+    email = models.EmailField(_("their email"), blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("draft created"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suggestions",
+    )
+
+    class Meta(Submission.Meta):
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Moderation.values), name="suggestion_status_valid"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def accept(self, user, note=""):
+        """Create a prefilled draft organization; a curator completes and publishes it."""
+        from django.utils.text import slugify
+
+        base = slugify(self.name)[:180] or "organization"
+        slug, n = base, 1
+        while Organization.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        org = Organization.objects.create(
+            name=self.name,
+            slug=slug,
+            description=self.description,
+            website=self.website,
+            email=self.email,
+            status=Status.DRAFT,
+            curator_notes=gettext("Created from a public suggestion."),
+        )
+        if self.phone:
+            Phone.objects.create(organization=org, number=self.phone)
+        if self.city and self.state:
+            Location.objects.create(organization=org, city=self.city, state=self.state.upper())
+        self.organization = org
+        self._handle(user, Moderation.ACCEPTED, note)
+        self.save()
+        return org
+
+
+class ReportReason(models.TextChoices):
+    WRONG_PHONE = "wrong_phone", _("The phone number is wrong")
+    MOVED = "moved", _("They moved")
+    CLOSED = "closed", _("They closed")
+    UNSAFE = "unsafe", _("It is unsafe or fraudulent")
+    OTHER = "other", _("Something else")
+
+
+class Report(Submission):
+    """A problem with a listing, reported by the public."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="reports",
+    )
+    reason = models.CharField(_("what is wrong?"), max_length=12, choices=ReportReason.choices)
+    details = models.TextField(_("details"), blank=True)
+
+    class Meta(Submission.Meta):
+        verbose_name = _("problem report")
+        verbose_name_plural = _("problem reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Moderation.values), name="report_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=ReportReason.values), name="report_reason_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization}: {self.get_reason_display()}"
+
+    def accept(self, user, note=""):
+        """Flag the listing for review; the listing itself stays as it is."""
+        Organization.objects.filter(pk=self.organization_id).update(needs_review=True)
+        self._handle(user, Moderation.ACCEPTED, note)
+        self.save()

@@ -1,4 +1,5 @@
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
 
 from . import views
 
@@ -9,4 +10,15 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("who-can-help/", views.who_can_help, name="who-can-help"),
     path("o/<slug:slug>/", views.organization_detail, name="organization-detail"),
+    path("o/<slug:slug>/report/", views.report_problem, name="organization-report"),
+    path("o/<slug:slug>/report/thanks/", views.report_thanks, name="report-thanks"),
+    path("suggest/", views.suggest, name="suggest"),
+    path("suggest/thanks/", views.suggest_thanks, name="suggest-thanks"),
+    path("partners/", views.partner_listings, name="partner-listings"),
+    path("partners/login/", views.PartnerLoginView.as_view(), name="partner-login"),
+    path(
+        "partners/logout/",
+        auth_views.LogoutView.as_view(next_page=reverse_lazy("directory:home")),
+        name="partner-logout",
+    ),
 ]

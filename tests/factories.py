@@ -82,3 +82,16 @@ def make_staff(username, group, password="correct-horse-battery"):
     user = User.objects.create_user(username, password=password, is_staff=True)
     user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def verified_login(client, user):
+    """Sign a staff member in with both factors, as after the real flow."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

@@ -22,6 +22,7 @@ def _change_data(org, **overrides):
         "attorneys_on_staff": 0,
         "status": org.status,
         "curator_notes": "",
+        "visibility": org.visibility,
     }
     for prefix in ("services", "locations", "phones"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
