@@ -227,7 +227,8 @@ class DirectoryFilter(django_filters.FilterSet):
             "relevance" if data.get("q") else "distance" if self.point else "name"
         )
         if sort == "relevance" and data.get("q"):
-            return queryset.order_by("-rank", "name")
+            # Stale listings sink below fresh ones, but stay findable.
+            return queryset.annotate_freshness().order_by("-is_fresh", "-rank", "name")
         if sort == "distance" and data.get("near") and self.point:
             return queryset.order_by(F("distance").asc(nulls_last=True), "name")
         if sort == "verified":

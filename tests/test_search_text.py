@@ -95,3 +95,14 @@ def test_typos_still_find_lawyers(client, listings):
 @postgres_only
 def test_spanish_query_on_the_spanish_page(client, listings):
     assert names(client, "deportacion", lang="/es") == ["Immigration Lawyers Collective"]
+
+
+def test_stale_listings_rank_below_fresh_ones(client):
+    from datetime import date, timedelta
+
+    old = date.today() - timedelta(days=400)
+    make_service(make_organization("Asylum Aid Alpha", last_verified_on=old), name="Asylum help")
+    make_service(
+        make_organization("Asylum Aid Beta", last_verified_on=date.today()), name="Asylum help"
+    )
+    assert names(client, "asylum aid") == ["Asylum Aid Beta", "Asylum Aid Alpha"]
