@@ -1,0 +1,90 @@
+"""Demo-like listings for the browser tests, made with tests/factories.py.
+
+Browser tests need a transactional database, which is flushed after each test:
+that also removes what migration 0002 seeded (organization kinds, populations,
+roles), so make_directory() puts back what the pages need.
+"""
+
+import importlib
+from dataclasses import dataclass, field
+
+from django.core.management import call_command
+
+from directory.models import (
+    Fee,
+    Organization,
+    OrganizationKind,
+    PhoneType,
+    PopulationServed,
+    Service,
+    TaxonomyTerm,
+)
+from tests.factories import make_hours, make_location, make_organization, make_phone, make_service
+
+seed = importlib.import_module("directory.migrations.0002_seed_vocabularies_and_roles")
+
+# The 20 listings that match the phone journey's search, plus others that must not.
+MATCHING = 20
+EVERY_DAY = range(7)
+
+
+@dataclass
+class Directory:
+    first: Organization
+    first_service: Service
+    matching: list = field(default_factory=list)
+    others: list = field(default_factory=list)
+
+
+def seed_vocabularies():
+    for code in seed.KINDS:
+        OrganizationKind.objects.get_or_create(code=code)
+    for code in seed.POPULATIONS:
+        PopulationServed.objects.get_or_create(code=code)
+    call_command("loaddata", "languages", "taxonomy", verbosity=0)
+
+
+def _legal_aid(n, name, *, fee=Fee.FREE, languages=("es", "en"), open_now=True, city="Los Angeles"):
+    org = make_organization(
+        name,
+        slug=f"legal-aid-{n}",
+        kinds=["legal"],
+        description="Free immigration lawyers and DOJ-accredited representatives.",
+    )
+    make_phone(f"(213) 555-{n:04d}", organization=org, type=PhoneType.VOICE)
+    service = make_service(
+        org,
+        "Deportation defense",
+        terms=TaxonomyTerm.objects.filter(code="legal.removal-defense"),
+        languages=languages,
+        fee=fee,
+        description="Representation in immigration court for people facing deportation.",
+    )
+    make_location(
+        org,
+        services=[service],
+        address_1=f"{100 + n} E Cesar E Chavez Ave",
+        city=city,
+        postal_code="90033",
+        latitude=34.0437 + n / 1000,
+        longitude=-118.2101,
+    )
+    if open_now:
+        # Open around the clock, so "open now" holds whenever the suite runs.
+        for day in EVERY_DAY:
+            make_hours(service, day, (0, 0), (23, 59))
+    return org, service
+
+
+def make_directory():
+    seed_vocabularies()
+    first, first_service = _legal_aid(0, "Eastside Immigrant Defense")
+    directory = Directory(first=first, first_service=first_service, matching=[first])
+    for n in range(1, MATCHING):
+        directory.matching.append(_legal_aid(n, f"Legal Aid Clinic {n:02d}")[0])
+    directory.others += [
+        _legal_aid(50, "Paid Counsel Group", fee=Fee.PAID)[0],
+        _legal_aid(51, "Vietnamese Legal Services", languages=("vi", "en"))[0],
+        _legal_aid(52, "Closed Today Law Office", open_now=False)[0],
+    ]
+    return directory
