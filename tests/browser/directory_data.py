@@ -25,6 +25,7 @@ seed = importlib.import_module("directory.migrations.0002_seed_vocabularies_and_
 
 # The 20 listings that match the phone journey's search, plus others that must not.
 MATCHING = 20
+RESULTS_QUERY = "?category=legal.removal-defense&language=es&fee=free&open_now=true"
 EVERY_DAY = range(7)
 
 

@@ -18,13 +18,17 @@ from tests.browser.checks import (
     save_screenshot,
 )
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.directory_data import RESULTS_QUERY
 
 pytestmark = pytest.mark.browser
 
 # Page type -> its address, given the test's directory.
 PAGES = {
     "home": lambda directory: reverse("directory:home"),
+    "results": lambda directory: reverse("directory:search") + RESULTS_QUERY,
+    "empty-results": lambda directory: reverse("directory:search") + "?q=no+such+help+anywhere",
     "organization": lambda directory: directory.first.get_absolute_url(),
+    "who-can-help": lambda directory: reverse("directory:who-can-help"),
 }
 
 
