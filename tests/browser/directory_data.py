@@ -71,9 +71,12 @@ def _legal_aid(n, name, *, fee=Fee.FREE, languages=("es", "en"), open_now=True, 
         longitude=-118.2101,
     )
     if open_now:
-        # Open around the clock, so "open now" holds whenever the suite runs.
+        # Open around the clock, so "open now" holds whenever the suite runs:
+        # midnight to noon, and noon to midnight (a closing time before the
+        # opening time ends the next day).
         for day in EVERY_DAY:
-            make_hours(service, day, (0, 0), (23, 59))
+            make_hours(service, day, (0, 0), (12, 0))
+            make_hours(service, day, (12, 0), (0, 0))
     return org, service
 
 
