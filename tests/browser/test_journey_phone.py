@@ -10,7 +10,7 @@ import re
 import pytest
 from django.utils import translation
 
-from tests.browser.checks import save_screenshot
+from tests.browser.checks import assert_leaves_no_trace, assert_only_own_origin, save_screenshot
 from tests.browser.conftest import PHONE
 
 pytestmark = pytest.mark.browser
@@ -45,8 +45,9 @@ def _spanish(text):
     return spanish
 
 
-def test_phone_journey(directory, open_context):
-    page = open_context(PHONE).new_page()
+def test_phone_journey(directory, open_context, live_server):
+    context = open_context(PHONE)
+    page = context.new_page()
 
     names = search_for_free_spanish_deportation_defense(page)
 
@@ -83,6 +84,9 @@ def test_phone_journey(directory, open_context):
     assert page.locator('a[href^="tel:"]').first.is_visible()
     assert page.locator(".schedule").first.is_visible()
     assert page.locator("address").first.is_visible()
+
+    assert_only_own_origin(context, live_server.url)
+    assert_leaves_no_trace(context, page)
 
 
 def test_the_same_search_without_javascript_gives_the_same_results(directory, open_context):
