@@ -147,7 +147,9 @@ class DirectoryFilter(django_filters.FilterSet):
     @cached_property
     def time_zones(self):
         """The time zones services use, looked up once for every `apply`."""
-        return set(Service.objects.public().values_list("time_zone", flat=True).distinct())
+        return set(
+            Service.objects.public().order_by().values_list("time_zone", flat=True).distinct()
+        )
 
     def filter_queryset(self, queryset):
         self._collect_notices()
@@ -186,9 +188,7 @@ class DirectoryFilter(django_filters.FilterSet):
         """Return (organizations, their matching public services) for cleaned data."""
         services = Service.objects.public()
         if data.get("category"):
-            services = services.in_categories(
-                TaxonomyTerm.objects.filter(code__in=data["category"])
-            )
+            services = services.in_categories(data["category"])
         if data.get("language"):
             services = services.speaking(data["language"])
         if data.get("fee"):

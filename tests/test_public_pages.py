@@ -162,3 +162,24 @@ def test_language_switcher_links_to_the_same_page_and_query(client, organization
     assert 'href="/es/search/?q=harbor"' in html
     html = client.get(f"/es/o/{organization.slug}/").content.decode()
     assert f'href="/o/{organization.slug}/"' in html
+
+
+def test_stylesheet_is_small_and_has_a_print_layout():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[1] / "static" / "css" / "site.css").read_text()
+    assert len(css.encode()) < 20_000
+    assert "@media print" in css
+    assert ":focus-visible" in css
+
+
+def test_organization_page_query_count_does_not_grow_with_services(
+    client, django_assert_max_num_queries
+):
+    org = make_organization("Busy org")
+    for n in range(8):
+        service = make_service(org, f"Service {n}", languages=["es", "vi"])
+        make_phone(f"(213) 555-01{n:02}", service=service)
+        make_location(org, services=[service])
+    with django_assert_max_num_queries(16):
+        assert client.get(org.get_absolute_url()).status_code == 200
