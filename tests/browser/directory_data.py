@@ -6,6 +6,7 @@ roles), so make_directory() puts back what the pages need.
 """
 
 import importlib
+from datetime import date
 from dataclasses import dataclass, field
 
 from django.core.management import call_command
@@ -50,6 +51,7 @@ def _legal_aid(n, name, *, fee=Fee.FREE, languages=("es", "en"), open_now=True, 
         name,
         slug=f"legal-aid-{n}",
         kinds=["legal"],
+        last_verified_on=date.today(),
         description="Free immigration lawyers and DOJ-accredited representatives.",
     )
     make_phone(f"(213) 555-{n:04d}", organization=org, type=PhoneType.VOICE)
