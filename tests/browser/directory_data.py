@@ -6,8 +6,8 @@ roles), so make_directory() puts back what the pages need.
 """
 
 import importlib
-from datetime import date
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.management import call_command
 
