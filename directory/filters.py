@@ -128,6 +128,13 @@ class DirectoryFilter(django_filters.FilterSet):
         data = data.copy()
         for key in list(data):
             data.setlist(key, [v.replace("\x00", "") for v in data.getlist(key)])
+        # Defaults, so the form shows what the search actually does.
+        if not data.get("radius"):
+            data["radius"] = str(DEFAULT_RADIUS)
+        if not data.get("sort"):
+            data["sort"] = (
+                "relevance" if data.get("q") else "distance" if data.get("near") else "name"
+            )
         q = data.get("q", "")
         if len(q) > MAX_QUERY_LENGTH:
             data["q"] = q[:MAX_QUERY_LENGTH]

@@ -183,3 +183,15 @@ def test_organization_page_query_count_does_not_grow_with_services(
         make_location(org, services=[service])
     with django_assert_max_num_queries(16):
         assert client.get(org.get_absolute_url()).status_code == 200
+
+
+def test_spanish_pages_are_in_spanish(client, organization):
+    html = client.get(f"/es/o/{organization.slug}/").content.decode()
+    assert '<html lang="es">' in html
+    assert "Organización reconocida por el DOJ" in html
+    assert "Servicios" in html and "Ubicaciones" in html
+    html = client.get("/es/").content.decode()
+    assert "Cuidado con el fraude de notarios" in html
+    assert 'href="/es/search/?category=legal&amp;fee=free"' in html
+    html = client.get("/es/who-can-help/").content.decode()
+    assert "Los notarios no son abogados" in html

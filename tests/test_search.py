@@ -233,3 +233,19 @@ def test_spanish_search_page(client):
     assert "organizaciones encontradas" in html or "organización encontrada" in html
     # The language switcher keeps the query.
     assert 'href="/search/?language=es"' in html
+
+
+def test_form_shows_the_defaults_the_search_uses(client):
+    html = search(client, near="90033").content.decode()
+    assert '<option value="25" selected>' in html
+    assert '<option value="distance" selected>' in html
+    html = search(client, q="asylum").content.decode()
+    assert '<option value="relevance" selected>' in html
+
+
+def test_categories_without_results_are_not_offered(client):
+    make_service(make_organization("Food org"), terms=[make_term("food", "Food")])
+    make_term("housing", "Housing")
+    html = search(client).content.decode()
+    assert 'value="food"' in html
+    assert 'value="housing"' not in html
