@@ -31,6 +31,14 @@ def assert_only_own_origin(context, origin):
     assert [url for url in urls if not url.startswith(origin + "/")] == []
 
 
+def assert_no_wasted_request(context):
+    """Nothing was requested twice, and nothing failed or redirected."""
+    urls = [request.url for request in context.requests]
+    assert len(urls) == len(set(urls)), f"requested twice: {urls}"
+    statuses = {request.url: request.response().status for request in context.requests}
+    assert {url: status for url, status in statuses.items() if status != 200} == {}
+
+
 def assert_leaves_no_trace(context, page):
     """The anonymous visitor's browser holds no cookie and nothing in web storage."""
     assert context.cookies() == []

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from tests.browser.checks import assert_no_wasted_request
 from tests.browser.conftest import PHONE
 from tests.browser.directory_data import MATCHING, RESULTS_QUERY
 
@@ -50,9 +51,7 @@ def test_the_results_page_makes_no_avoidable_request(directory, open_context, li
 
     page.goto(reverse("directory:search") + RESULTS_QUERY)
 
-    urls = [request.url for request in context.requests]
-    assert len(urls) == len(set(urls)), "something was requested twice"
-    assert [r.url for r in context.requests if r.response().status != 200] == []
+    assert_no_wasted_request(context)
     document, *assets = context.requests
     assert document.resource_type == "document"
     assert "stylesheet" in [request.resource_type for request in assets]

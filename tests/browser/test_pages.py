@@ -2,7 +2,8 @@
 
 Each visit saves a full-page screenshot to test-artifacts/screenshots/ and
 checks accessibility (axe-core, WCAG 2.1 AA), privacy (own origin only, no
-cookie, no storage) and layout (no sideways scrolling, text zoom to 200%).
+cookie, no storage), that no request is wasted, and layout (no sideways
+scrolling, text zoom to 200%).
 """
 
 import pytest
@@ -13,6 +14,7 @@ from tests.browser.checks import (
     assert_accessible,
     assert_fits_width,
     assert_leaves_no_trace,
+    assert_no_wasted_request,
     assert_only_own_origin,
     assert_text_zooms_to_200_percent,
     save_screenshot,
@@ -53,4 +55,5 @@ def test_public_page(name, width, language, directory, open_context, live_server
     assert_fits_width(page)
     assert_text_zooms_to_200_percent(page)
     assert_only_own_origin(context, live_server.url)
+    assert_no_wasted_request(context)
     assert_leaves_no_trace(context, page)
