@@ -59,7 +59,7 @@ class LenientMultipleChoiceField(forms.MultipleChoiceField):
         value = [str(v) for v in (value or [])]
         known = {str(key) for key, _label in self.choices}
         self.ignored = [v for v in value if v not in known]
-        return [v for v in value if v in known]
+        return list(dict.fromkeys(v for v in value if v in known))
 
 
 class LenientMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
@@ -115,6 +115,8 @@ class DirectoryFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         self.notices = []
+        # Narrowed by filter_queryset; exports and views prefetch from it.
+        self.services = Service.objects.public()
         if data is not None:
             data = self._sanitized(data)
         super().__init__(data, *args, **kwargs)

@@ -47,6 +47,7 @@ def organization():
         latitude=34.1555,
         longitude=-118.1333,
         is_confidential=True,
+        transit="Gold Line, Lake station",
     )
     make_phone("(213) 555-0100", organization=org, type=PhoneType.HOTLINE, is_24_hours=True)
     make_phone("(213) 555-0199", organization=org, type=PhoneType.TEXT)
@@ -83,6 +84,7 @@ def test_confidential_address_and_coordinates_never_appear(client, organization)
     for url in public_urls(organization):
         html = client.get(url).content.decode()
         assert "Hidden Lane" not in html, url
+        assert "Shelter" not in html and "Lake station" not in html, url
         assert "34.1555" not in html and "118.1333" not in html, url
 
 

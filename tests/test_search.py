@@ -249,3 +249,31 @@ def test_categories_without_results_are_not_offered(client):
     html = search(client).content.decode()
     assert 'value="food"' in html
     assert 'value="housing"' not in html
+
+
+@pytest.mark.parametrize("q", ["_", "a:* | !b", "(((", "' OR 1=1 --", "日本語"])
+def test_query_syntax_is_never_interpreted(client, q):
+    make_organization("Org")
+    search(client, q=q)
+
+
+def test_filter_is_reusable_without_a_request():
+    from django.http import QueryDict
+
+    from directory.filters import DirectoryFilter
+    from directory.models import Organization
+
+    make_service(make_organization("Spanish org"), languages=["es"])
+    make_organization("Other org")
+    qs = DirectoryFilter(QueryDict("language=es"), queryset=Organization.objects.public()).qs
+    assert [org.name for org in qs] == ["Spanish org"]
+    assert DirectoryFilter(QueryDict(), queryset=Organization.objects.public()).qs.count() == 2
+
+
+@pytest.mark.parametrize(
+    "page, shown", [("0", 1), ("-1", 1), ("abc", 1), ("2", 2), ("99999", 2), ("9" * 5000, 2)]
+)
+def test_page_numbers_out_of_range(client, page, shown):
+    for n in range(25):
+        make_organization(f"Org {n:02}")
+    assert search(client, page=page).context["page"].number == shown
