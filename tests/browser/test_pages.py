@@ -43,7 +43,8 @@ def page_url(name, directory, language):
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 @pytest.mark.parametrize("name", PAGES)
 def test_public_page(name, width, language, directory, open_context, live_server):
-    context = open_context(PHONE if width == "phone" else DESKTOP)
+    viewport = PHONE if width == "phone" else DESKTOP
+    context = open_context(viewport)
     page = context.new_page()
 
     response = page.goto(page_url(name, directory, language))
@@ -51,6 +52,8 @@ def test_public_page(name, width, language, directory, open_context, live_server
     assert response.status == 200
     assert page.locator("html").get_attribute("lang") == language
     save_screenshot(page, f"{name}-{width}-{language}")
+    # Without a working viewport meta tag a phone lays the page out 980 px wide.
+    assert page.evaluate("document.documentElement.clientWidth") <= viewport["width"]
     assert_accessible(page)
     assert_fits_width(page)
     assert_text_zooms_to_200_percent(page)
