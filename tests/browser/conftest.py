@@ -25,6 +25,18 @@ PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 
 
+def pytest_collection_modifyitems(config, items):
+    """Refuse an unmarked browser test: `-m 'not browser'` must leave them all out."""
+    here = Path(__file__).parent
+    unmarked = [
+        item.nodeid
+        for item in items
+        if here in item.path.parents and not item.get_closest_marker("browser")
+    ]
+    if unmarked:
+        raise pytest.UsageError(f"mark these with @pytest.mark.browser: {unmarked}")
+
+
 @pytest.fixture(scope="package")
 def browser():
     if not CHROMIUM.exists():
