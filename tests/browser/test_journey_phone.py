@@ -55,9 +55,10 @@ def test_phone_journey(directory, open_context, live_server):
     assert sorted(names) == expected
     assert page.url.count("open_now=true") == 1
     save_screenshot(page, "journey-phone-results")
-    printed_results = page.locator(".search__filters")
+    filters = page.locator(".search__filters")
     page.emulate_media(media="print")
-    assert printed_results.is_hidden()
+    assert filters.is_hidden()
+    assert page.locator(".results__list").is_visible()
     page.emulate_media(media="screen")
 
     page.locator(".results__list .result__name a").first.tap()
