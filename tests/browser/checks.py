@@ -1,0 +1,90 @@
+"""What every public page must satisfy in a real browser, as assertions."""
+
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+
+SCREENSHOTS = settings.BASE_DIR / "test-artifacts" / "screenshots"
+# WCAG 2.1 levels A and AA, as axe-core tags its rules.
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+_axe = Axe()
+
+
+def save_screenshot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+def assert_accessible(page):
+    results = _axe.run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]},
+    )
+    assert results.violations_count == 0, results.generate_report()
+
+
+def assert_only_own_origin(context, origin):
+    """Every request the visitor's browser made went to our own server."""
+    # data: URLs never leave the browser, so they are not requests to anyone.
+    urls = [r.url for r in context.requests if not r.url.startswith("data:")]
+    assert urls, "no request was recorded"
+    assert [url for url in urls if not url.startswith(origin + "/")] == []
+
+
+def assert_no_wasted_request(context):
+    """Nothing was requested twice, and nothing failed or redirected."""
+    urls = [request.url for request in context.requests]
+    assert len(urls) == len(set(urls)), f"requested twice: {urls}"
+    statuses = {request.url: request.response().status for request in context.requests}
+    assert {url: status for url, status in statuses.items() if status != 200} == {}
+
+
+def assert_leaves_no_trace(context, page):
+    """The anonymous visitor's browser holds no cookie and nothing in web storage."""
+    assert context.cookies() == []
+    assert page.evaluate("[localStorage.length, sessionStorage.length]") == [0, 0]
+
+
+# The page's overflow past the viewport's right edge, and the innermost
+# elements that stick out or whose content (e.g. a long word) spills over.
+_OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const culprits = [...document.body.querySelectorAll('*')]
+    .filter(el => el.getBoundingClientRect().right > width + 0.5
+                  || (el.clientWidth && el.scrollWidth > el.clientWidth + 1
+                      && getComputedStyle(el).overflowX === 'visible'))
+    .reverse()
+    .slice(0, 5)
+    .map(el => el.outerHTML.slice(0, 100));
+  return [document.documentElement.scrollWidth - width, culprits];
+}"""
+
+
+# Visible controls that are cut off at either side of the viewport. The skip
+# link is parked off-screen on purpose until it has focus (right edge < 0).
+_CUT_OFF_CONTROLS = """() => {
+  const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll('a[href], button, input, select, textarea, summary')]
+    .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden')
+    .map(el => [el, el.getBoundingClientRect()])
+    .filter(([el, box]) => box.right > 0 && (box.left < -0.5 || box.right > width + 0.5))
+    .map(([el, box]) => `${el.outerHTML.slice(0, 80)} at ${Math.round(box.left)}..${Math.round(box.right)}`);
+}"""
+
+
+def assert_fits_width(page):
+    overflow, culprits = page.evaluate(_OVERFLOW)
+    assert overflow <= 0, f"{overflow} px wider than the viewport, see: {culprits}"
+    assert page.evaluate(_CUT_OFF_CONTROLS) == []
+
+
+def assert_text_zooms_to_200_percent(page):
+    """WCAG 1.4.4: with text at 200% nothing scrolls sideways or gets cut off."""
+    before = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    try:
+        after = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+        assert after >= 2 * before - 0.5, "the body text does not grow with the root font size"
+        assert_fits_width(page)
+    finally:
+        page.evaluate("document.documentElement.style.fontSize = ''")
