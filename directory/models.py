@@ -834,9 +834,7 @@ class Service(Listing):
     )
 
     objects = ServiceQuerySet.as_manager()
-    history = History(
-        m2m_fields=[taxonomy_terms, populations], excluded_fields=["version"]
-    )
+    history = History(m2m_fields=[taxonomy_terms, populations], excluded_fields=["version"])
 
     class Meta:
         ordering = ["name"]
