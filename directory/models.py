@@ -8,8 +8,11 @@ Objects that HSDS exports carry a UUID primary key, as HSDS requires.
 
 import uuid
 from datetime import date, timedelta
+from math import cos as math_cos
+from math import radians as math_radians
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -331,6 +334,57 @@ class OrganizationQuerySet(ListingQuerySet):
     def public(self):
         return self.published()
 
+    def of_kinds(self, codes):
+        through = Organization.kinds.through.objects.filter(
+            organization=models.OuterRef("pk"), organizationkind__code__in=codes
+        )
+        return self.filter(models.Exists(through))
+
+    def with_credentials(self, codes):
+        """Organizations holding any of these credentials (doj, attorney, accredited)."""
+        q = Q()
+        if "doj" in codes:
+            q |= Q(doj_recognized=True)
+        if "attorney" in codes:
+            q |= Q(attorneys_on_staff__gt=0)
+        if "accredited" in codes:
+            q |= Q(accredited_representatives_full__gt=0) | Q(
+                accredited_representatives_partial__gt=0
+            )
+        return self.filter(q) if q else self
+
+    def offering(self, services):
+        """Organizations with at least one of these services (one service matches all filters)."""
+        return self.filter(models.Exists(services.filter(organization=models.OuterRef("pk"))))
+
+    def matching(self, text):
+        """Organizations matching a free-text query, annotated with `rank`."""
+        from .search import search_organizations
+
+        return search_organizations(self, text)
+
+    def near(self, point, miles):
+        """Organizations within `miles` of `point`, annotated with `distance` (miles).
+
+        Nationwide services reach everyone: their organizations stay in, with
+        no distance.
+        """
+        from .geo import bounding_box
+
+        distance = models.Subquery(
+            Location.objects.filter(organization=models.OuterRef("pk"))
+            .within(bounding_box(point, miles))
+            .with_distance(point)
+            .order_by("distance")
+            .values("distance")[:1]
+        )
+        nationwide = Service.objects.public().filter(
+            organization=models.OuterRef("pk"), area_type=AreaType.NATIONWIDE
+        )
+        return self.annotate(distance=distance).filter(
+            Q(distance__lte=miles) | models.Exists(nationwide)
+        )
+
 
 class LegalStatus(models.TextChoices):
     NONPROFIT_501C3 = "501c3", _("501(c)(3) nonprofit")
@@ -414,6 +468,18 @@ class Organization(Listing):
         default=0,
         help_text=_("Licensed attorneys who give immigration legal help here."),
     )
+
+    # Kept current by signals (directory/signals.py) for the public search;
+    # see directory/search.py.
+    search_text = models.TextField(
+        _("search text"),
+        blank=True,
+        editable=False,
+        help_text=_("Lower-cased, accent-free words the public search looks in."),
+    )
+    # PostgreSQL only (NULL on SQLite). Its GIN index is created by migration
+    # 0004 on PostgreSQL alone, because SQLite cannot create one.
+    search_document = SearchVectorField(null=True, editable=False)
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -504,6 +570,59 @@ class ServiceQuerySet(ListingQuerySet):
     def public(self):
         """Published services of published organizations."""
         return self.published().filter(organization__status=Status.PUBLISHED)
+
+    # Each filter below is an EXISTS on its own table, so chaining them keeps
+    # "one service matches all of them", without multiplying joins.
+    def in_categories(self, terms):
+        """Services under any of these terms or the terms below them."""
+        through = Service.taxonomy_terms.through.objects.filter(
+            service=models.OuterRef("pk"),
+            taxonomyterm__in=terms.with_descendants().values("pk"),
+        )
+        return self.filter(models.Exists(through))
+
+    def speaking(self, codes):
+        return self.filter(
+            models.Exists(
+                ServiceLanguage.objects.filter(
+                    service=models.OuterRef("pk"), language__code__in=codes
+                )
+            )
+        )
+
+    def serving(self, codes):
+        through = Service.populations.through.objects.filter(
+            service=models.OuterRef("pk"), populationserved__code__in=codes
+        )
+        return self.filter(models.Exists(through))
+
+    def with_fee(self, level):
+        """`free`: free only; `sliding`: free or on a sliding scale."""
+        fees = [Fee.FREE] if level == "free" else [Fee.FREE, Fee.SLIDING_SCALE]
+        return self.filter(fee__in=fees)
+
+    def serving_detained(self, facility=None):
+        qs = self.filter(serves_detained=True)
+        if facility is not None:
+            through = Service.detention_facilities.through.objects.filter(
+                service=models.OuterRef("pk"), detentionfacility=facility
+            )
+            qs = qs.filter(models.Exists(through))
+        return qs
+
+    def remote(self):
+        return self.filter(Q(remote_by_phone=True) | Q(remote_by_video=True))
+
+    def open_at(self, moment, time_zones=None):
+        """Services open at this moment, each in its own time zone.
+
+        `time_zones` lists the zones services use; found with a query if not given.
+        """
+        from .hours import open_at_q
+
+        if time_zones is None:
+            time_zones = self.order_by().values_list("time_zone", flat=True).distinct()
+        return self.filter(open_at_q(moment, time_zones))
 
 
 class Service(Listing):
@@ -615,6 +734,11 @@ class Service(Listing):
             models.Index(fields=["status", "organization"], name="service_status_org_idx"),
             # Fee and remote filters on the public search.
             models.Index(fields=["fee"], name="service_fee_idx"),
+            # Search filters: ?detention=1 (serves_detained), ?remote=1
+            # (remote_by_phone / remote_by_video), nationwide services with ?near=.
+            models.Index(fields=["serves_detained"], name="service_detained_idx"),
+            models.Index(fields=["remote_by_phone", "remote_by_video"], name="service_remote_idx"),
+            models.Index(fields=["area_type"], name="service_area_type_idx"),
         ]
 
     def __str__(self):
@@ -669,6 +793,32 @@ class ServiceLanguage(models.Model):
         return f"{self.language} ({self.get_via_display()})"
 
 
+class LocationQuerySet(models.QuerySet):
+    def within(self, box):
+        min_lat, max_lat, min_lon, max_lon = box
+        return self.filter(
+            search_latitude__range=(min_lat, max_lat), search_longitude__range=(min_lon, max_lon)
+        )
+
+    def with_distance(self, point):
+        """Annotate `distance` in miles from `point` (haversine, in SQL)."""
+        from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+
+        from .geo import EARTH_RADIUS_MILES
+
+        lat, lon = (math_radians(v) for v in point)
+        dlat = (Radians("search_latitude") - lat) / 2
+        dlon = (Radians("search_longitude") - lon) / 2
+        h = Power(Sin(dlat), 2) + Cos(Radians("search_latitude")) * math_cos(lat) * Power(
+            Sin(dlon), 2
+        )
+        return self.annotate(
+            distance=models.ExpressionWrapper(
+                2 * EARTH_RADIUS_MILES * ASin(Sqrt(h)), output_field=models.FloatField()
+            )
+        )
+
+
 class Location(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(
@@ -717,9 +867,22 @@ class Location(models.Model):
             "the street address and coordinates never leave the admin."
         ),
     )
+    # The point distance searches use, set before saving by geo.search_point: the
+    # real coordinates, or the city centroid for a confidential location.
+    # Never shown.
+    search_latitude = models.FloatField(null=True, editable=False)
+    search_longitude = models.FloatField(null=True, editable=False)
+
+    objects = LocationQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization", "name", "city"]
+        indexes = [
+            # ?near= prefilters locations with a bounding box on these.
+            models.Index(
+                fields=["search_latitude", "search_longitude"], name="location_search_point_idx"
+            ),
+        ]
         verbose_name = _("location")
         verbose_name_plural = _("locations")
         constraints = [
@@ -758,6 +921,12 @@ class Location(models.Model):
     def clean(self):
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(_("Give both latitude and longitude, or neither."))
+
+    def set_search_point(self):
+        """Called before every save, fixture loads included (directory/signals.py)."""
+        from .geo import search_point
+
+        self.search_latitude, self.search_longitude = search_point(self) or (None, None)
 
 
 class ServiceAtLocation(models.Model):

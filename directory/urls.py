@@ -6,5 +6,7 @@ app_name = "directory"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("who-can-help/", views.who_can_help, name="who-can-help"),
     path("o/<slug:slug>/", views.organization_detail, name="organization-detail"),
 ]

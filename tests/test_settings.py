@@ -67,7 +67,7 @@ def test_request_logs_drop_the_query_string():
     assert "asilo" not in line and "90033" not in line
 
 
-def test_security_headers_are_sent(client, settings):
+def test_security_headers_are_sent(client, settings, db):
     r = client.get("/")
     assert r.headers["Referrer-Policy"] == "no-referrer"
     assert r.headers["X-Content-Type-Options"] == "nosniff"

@@ -1,0 +1,119 @@
+"""Counts beside each filter option: how many results choosing it would give.
+
+One grouped query per facet, never one per option. Each facet is counted
+with every other active filter applied and its own left out, so options in
+the same group stay comparable.
+"""
+
+from django.db.models import Count, Q
+
+from .filters import CREDENTIAL_CHOICES, FEE_CHOICES
+from .models import Fee
+
+# (parameter, the label shown for a single-checkbox filter)
+MULTIPLE = ("category", "kind", "language", "credential", "population")
+BOOLEAN = ("detention", "remote", "open_now")
+
+
+def _without(data, name):
+    return {key: value for key, value in data.items() if key != name}
+
+
+def _option(value, label, count, selected):
+    return {"value": value, "label": label, "count": count, "selected": selected}
+
+
+def compute(filterset):
+    """Return {parameter: [option dicts]} for the search form."""
+    data = filterset.form.cleaned_data
+    base = filterset.queryset
+    facets = {}
+
+    def results_without(name):
+        orgs, services = filterset.apply(base, _without(data, name))
+        return orgs.order_by().values("pk"), services
+
+    orgs, services = results_without("category")
+    pairs = set(
+        services.filter(organization__in=orgs)
+        .values_list("taxonomy_terms__code", "organization_id")
+        .distinct()
+    )
+    choices = filterset.form.fields["category"].choices
+    facets["category"] = [
+        _option(
+            code,
+            label,
+            len(
+                {
+                    org
+                    for term, org in pairs
+                    if term and (term == code or term.startswith(f"{code}."))
+                }
+            ),
+            code in (data.get("category") or []),
+        )
+        for code, label in choices
+    ]
+
+    orgs, services = results_without("language")
+    counts = dict(
+        services.filter(organization__in=orgs)
+        .values_list("service_languages__language__code")
+        .annotate(n=Count("organization", distinct=True))
+    )
+    facets["language"] = _options(filterset, "language", counts)
+
+    orgs, services = results_without("population")
+    counts = dict(
+        services.filter(organization__in=orgs)
+        .values_list("populations__code")
+        .annotate(n=Count("organization", distinct=True))
+    )
+    facets["population"] = _options(filterset, "population", counts)
+
+    orgs, _services = results_without("kind")
+    counts = dict(
+        base.filter(pk__in=orgs).values_list("kinds__code").annotate(n=Count("pk", distinct=True))
+    )
+    facets["kind"] = _options(filterset, "kind", counts)
+
+    orgs, _services = results_without("credential")
+    counts = base.filter(pk__in=orgs).aggregate(
+        doj=Count("pk", filter=Q(doj_recognized=True)),
+        attorney=Count("pk", filter=Q(attorneys_on_staff__gt=0)),
+        accredited=Count(
+            "pk",
+            filter=Q(accredited_representatives_full__gt=0)
+            | Q(accredited_representatives_partial__gt=0),
+        ),
+    )
+    facets["credential"] = _options(filterset, "credential", counts, CREDENTIAL_CHOICES)
+
+    orgs, services = results_without("fee")
+    counts = services.filter(organization__in=orgs).aggregate(
+        free=Count("organization", filter=Q(fee=Fee.FREE), distinct=True),
+        sliding=Count(
+            "organization", filter=Q(fee__in=[Fee.FREE, Fee.SLIDING_SCALE]), distinct=True
+        ),
+    )
+    facets["fee"] = [
+        _option(value, label, counts[value], data.get("fee") == value)
+        for value, label in FEE_CHOICES
+    ]
+
+    for name in BOOLEAN:
+        orgs, services = filterset.apply(base, {**_without(data, name), name: True})
+        count = orgs.order_by().count()
+        facets[name] = [
+            _option("1", filterset.form.fields[name].label, count, bool(data.get(name)))
+        ]
+    return facets
+
+
+def _options(filterset, name, counts, choices=None):
+    selected = filterset.form.cleaned_data.get(name) or []
+    choices = choices or filterset.form.fields[name].choices
+    return [
+        _option(value, label, counts.get(value, 0), value in selected) for value, label in choices
+    ]
