@@ -406,15 +406,19 @@ def export_filename(extension):
     return f"directory-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-def public_organizations(organizations):
-    """Export-ready public organizations with their public services."""
-    return organizations_for_export(organizations.public(), Service.objects.published())
+def public_organizations(organizations, services=None):
+    """Export-ready public organizations with their public (or the given) services."""
+    services = Service.objects.published() if services is None else services.published()
+    return organizations_for_export(organizations.public(), services)
 
 
-def searched_organizations(data):
-    """Return the organizations the public search shows for these GET parameters."""
-    try:
-        from .filters import DirectoryFilter
-    except ImportError:  # PRE-MERGE
-        return Organization.objects.public()
-    return DirectoryFilter(data, queryset=Organization.objects.public()).qs
+def search(data):
+    """Return (organizations, their matching services) for public search GET parameters.
+
+    The same FilterSet as the /search/ page, so an export holds what the
+    page lists.
+    """
+    from .filters import DirectoryFilter
+
+    filterset = DirectoryFilter(data, queryset=Organization.objects.public())
+    return filterset.qs, filterset.services

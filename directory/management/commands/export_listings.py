@@ -8,11 +8,10 @@ fields leave; output streams, so a large directory exports in constant memory.
 
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.http import QueryDict
 
 from directory import exports, hsds
-from directory.models import Service
 from directory.progress import ProgressBar
 
 FORMATS = ["csv", "xlsx", "vcf", "hsds"]
@@ -34,20 +33,21 @@ class Command(BaseCommand):
                 f"--{name}", dest=name, action="append", help="Search filter; may repeat."
             )
 
+    @no_translations
     def handle(self, *args, format="csv", output=None, **options):
         query = QueryDict(mutable=True)
         for name in SINGLE_FILTERS + MULTI_FILTERS:
             value = options.get(name)
             if value:
                 query.setlist(name, value if isinstance(value, list) else [value])
-        organizations = exports.searched_organizations(query)
+        organizations, services = exports.search(query)
         if format == "hsds":
-            services = Service.objects.filter(organization__in=organizations)
-            total = services.public().count()
+            services = services.filter(organization__in=organizations.values("pk"))
+            total = services.count()
             items = hsds.services_for_hsds(services)
         else:
             total = organizations.count()
-            items = exports.public_organizations(organizations)
+            items = exports.public_organizations(organizations, services)
         bar = ProgressBar(f"Exporting {format}", total)
         items = _counted(items, bar)
         try:

@@ -8,7 +8,7 @@ unless --publish is given.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from directory.imports import ImportFileError, import_records, read_file
 from directory.progress import ProgressBar
@@ -30,6 +30,7 @@ class Command(BaseCommand):
             help="Publish the imported listings (default: drafts).",
         )
 
+    @no_translations
     def handle(self, *args, path, dry_run=False, publish=False, verbosity=1, **options):
         path = Path(path)
         try:
