@@ -422,3 +422,92 @@ def search(data):
 
     filterset = DirectoryFilter(data, queryset=Organization.objects.public())
     return filterset.qs, filterset.services
+
+
+# ---------------------------------------------------------------- resource sheet
+
+# A handout is one or two printed pages; past this the sheet asks for a
+# narrower search instead of printing a booklet.
+SHEET_LIMIT = 24
+
+
+@dataclass
+class SheetEntry:
+    organization: object
+    service: object
+    phones: list
+    place: str
+    languages: list
+    hours: str
+    free: bool
+
+
+def hours_summary(service):
+    """Return the usual hours compactly, e.g. "Mon–Fri 9:00–17:00; Sat 10:00–14:00"."""
+    from django.utils.dates import WEEKDAYS_ABBR
+    from django.utils.translation import gettext
+
+    if service.open_24_7:
+        return gettext("Open 24 hours")
+    by_day = {}
+    for s in service.schedules.all():
+        if s.service_at_location_id is None:
+            by_day.setdefault(s.weekday, []).append(f"{s.opens_at:%H:%M}–{s.closes_at:%H:%M}")
+    runs = []  # [first day, last day, hours text]
+    for day in sorted(by_day):
+        text = ", ".join(by_day[day])
+        if runs and runs[-1][1] == day - 1 and runs[-1][2] == text:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day, text])
+    parts = []
+    for first, last, text in runs:
+        days = str(WEEKDAYS_ABBR[first])
+        if last != first:
+            days += f"–{WEEKDAYS_ABBR[last]}"
+        parts.append(f"{days} {text}")
+    if not parts and service.appointment_only:
+        return gettext("By appointment")
+    return "; ".join(parts)
+
+
+def _category(service):
+    """The service's broadest category, for grouping a sheet."""
+    terms = sorted(service.taxonomy_terms.all(), key=lambda t: (t.depth, t.code))
+    if not terms:
+        return None
+    top = terms[0].code.split(".")[0]
+    return next((t for t in terms if t.code == top), terms[0])
+
+
+def resource_sheet(organizations, limit=SHEET_LIMIT):
+    """Return ([(category name, [SheetEntry])], truncated) for export-ready organizations."""
+    from django.utils.translation import gettext
+
+    groups = {}
+    count = 0
+    truncated = False
+    for org in organizations:
+        for service in org.exported_services:
+            if count == limit:
+                truncated = True
+                break
+            count += 1
+            locations = [sal.location for sal in service.service_at_locations.all()]
+            location = next(iter(locations or org.locations.all()), None)
+            entry = SheetEntry(
+                organization=org,
+                service=service,
+                phones=list(service.phones.all()) or list(org.phones.all())[:2],
+                place=", ".join(location.public_address_lines) if location else "",
+                languages=[sl.language for sl in service.service_languages.all()],
+                hours=hours_summary(service),
+                free=service.fee == "free",
+            )
+            category = _category(service)
+            key = category.code if category else "~"
+            name = category.display_name if category else gettext("Other help")
+            groups.setdefault(key, (name, []))[1].append(entry)
+        if truncated:
+            break
+    return [groups[key] for key in sorted(groups)], truncated
