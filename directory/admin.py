@@ -14,6 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_io import (
+    EXPORT_ACTIONS,
+    CountyFilter,
+    HasEmailFilter,
+    OrganizationExportMixin,
+    ServiceCountyFilter,
+    ServiceExportMixin,
+    VerifiedThisYearFilter,
+)
 from .models import (
     CURATOR_STATUSES,
     Closure,
@@ -224,12 +233,16 @@ class ServiceInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ListingAdmin):
+class OrganizationAdmin(OrganizationExportMixin, ListingAdmin):
+    actions = ListingAdmin.actions + EXPORT_ACTIONS
     list_display = ["name", "status", "city_list", "last_verified_on", "updated_at"]
     list_filter = [
         "status",
         NeedsVerificationFilter,
+        VerifiedThisYearFilter,
         "kinds",
+        CountyFilter,
+        HasEmailFilter,
         ("services__taxonomy_terms", admin.RelatedOnlyFieldListFilter),
         ("services__languages", admin.RelatedOnlyFieldListFilter),
         "doj_recognized",
@@ -326,11 +339,16 @@ class ClosureInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(ListingAdmin):
+class ServiceAdmin(ServiceExportMixin, ListingAdmin):
+    actions = ListingAdmin.actions + EXPORT_ACTIONS
     list_display = ["name", "organization", "status", "fee", "last_verified_on"]
     list_filter = [
         "status",
         NeedsVerificationFilter,
+        VerifiedThisYearFilter,
+        ("organization__kinds", admin.RelatedOnlyFieldListFilter),
+        ServiceCountyFilter,
+        HasEmailFilter,
         "fee",
         ("taxonomy_terms", admin.RelatedOnlyFieldListFilter),
         ("languages", admin.RelatedOnlyFieldListFilter),

@@ -271,7 +271,7 @@ def organizations_for_export(organizations, services, curator=False):
     return qs.iterator(chunk_size=CHUNK_SIZE)
 
 
-def organization_rows(org):
+def organization_rows(org, services_only=False):
     """Yield (service, location) pairs: the rows of one organization.
 
     Every service gives one row per location (one empty-location row if it
@@ -286,6 +286,8 @@ def organization_rows(org):
         for sal in sals:
             used.add(sal.location_id)
             yield service, sal.location
+    if services_only:
+        return
     spare = [loc for loc in org.locations.all() if loc.id not in used]
     for location in spare:
         yield None, location
@@ -293,12 +295,16 @@ def organization_rows(org):
         yield None, None
 
 
-def rows(organizations, curator=False):
-    """Yield the header, then one list of typed cells per row."""
+def rows(organizations, curator=False, services_only=False):
+    """Yield the header, then one list of typed cells per row.
+
+    With services_only, organizations contribute only their exported
+    services' rows (for an export of chosen services).
+    """
     columns = columns_for(curator)
     yield [c.name for c in columns]
     for org in organizations:
-        for service, location in organization_rows(org):
+        for service, location in organization_rows(org, services_only):
             yield [c.get(org, service, location) for c in columns]
 
 
