@@ -118,6 +118,10 @@ class DirectoryFilter(django_filters.FilterSet):
         if data is not None:
             data = self._sanitized(data)
         super().__init__(data, *args, **kwargs)
+        # Callable choices would run their query every time they are read.
+        for field in self.form.fields.values():
+            if hasattr(field, "choices"):
+                field.choices = list(field.choices)
 
     def _sanitized(self, data):
         """Drop NUL bytes everywhere and shorten an overlong query."""

@@ -63,7 +63,8 @@ def _openings(service, day):
 def status(service, moment):
     """Return ("always", None), ("open", closes), ("opens", opens) or (None, None).
 
-    Uses the service's prefetched schedules and closures.
+    Times are naive, in the service's own time zone, so templates show them
+    as the service states them. Uses the prefetched schedules and closures.
     """
     if service.open_24_7:
         return ("always", None)
@@ -73,9 +74,9 @@ def status(service, moment):
         _openings(service, today)
     ):
         if opens <= local < closes:
-            return ("open", closes)
+            return ("open", closes.replace(tzinfo=None))
     for offset in range(8):
         for opens, _closes in sorted(_openings(service, today + timedelta(days=offset))):
             if opens > local:
-                return ("opens", opens)
+                return ("opens", opens.replace(tzinfo=None))
     return (None, None)

@@ -14,6 +14,7 @@ English and Spanish), lower-cased and accent-free. Signals keep it current
   name ranks first. Simpler, and enough for development and small sites.
 """
 
+import re
 import unicodedata
 
 from django.contrib.postgres.search import (
@@ -23,13 +24,12 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import Case, FloatField, IntegerField, Q, Value, When
+from django.db.models import Case, FloatField, Q, Value, When
 from django.utils import translation
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
-# pg_trgm word similarity above which a misspelt query still matches.
-TYPO_THRESHOLD = 0.5
+_WORD = re.compile(r"\w+")
 
 
 def fold(text):
@@ -90,29 +90,44 @@ def clean_query(text):
 
 def search_organizations(queryset, text):
     """Filter organizations by a query and annotate `rank` (higher is better)."""
-    words = clean_query(text).split()[:MAX_WORDS]
+    words = _WORD.findall(clean_query(text))[:MAX_WORDS]
     if not words:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
-    folded = " ".join(words)
     if connection.vendor == "postgresql":
-        query = SearchQuery(folded, config="simple", search_type="plain")
-        return (
-            queryset.annotate(
-                rank=SearchRank("search_document", query)
-                + TrigramWordSimilarity(folded, "search_text") / 10,
-                similarity=TrigramWordSimilarity(folded, "search_text"),
-            )
-            .filter(Q(search_document=query) | Q(similarity__gte=TYPO_THRESHOLD))
-            .order_by("-rank", "name")
-        )
+        return _postgres_search(queryset, words)
     for word in words:
         queryset = queryset.filter(search_text__contains=word)
-    in_name = Q(*(Q(name__icontains=word) for word in words))
-    return queryset.annotate(
-        rank=Case(
-            When(name__icontains=folded, then=2),
-            When(in_name, then=1),
-            default=0,
-            output_field=IntegerField(),
+    return queryset.annotate(rank=_name_bonus(words))
+
+
+def _name_bonus(words):
+    """Rank a listing whose name holds the query above one that only mentions it."""
+    return Case(
+        When(name__icontains=" ".join(words), then=2.0),
+        When(Q(*(Q(name__icontains=word) for word in words)), then=1.0),
+        default=0.0,
+        output_field=FloatField(),
+    )
+
+
+def _postgres_search(queryset, words):
+    """Every word must match, as a word prefix or, failing that, as a near spelling."""
+
+    def prefix(*ws, op=" & "):
+        return SearchQuery(op.join(f"{w}:*" for w in ws), config="simple", search_type="raw")
+
+    for word in words:
+        # `%>` (word similarity above pg_trgm.word_similarity_threshold, 0.6)
+        # uses the trigram index; it catches "imigration" for "immigration".
+        queryset = queryset.filter(
+            Q(search_document=prefix(word)) | Q(search_text__trigram_word_similar=word)
         )
+    folded = " ".join(words)
+    # The name bonus and weights A/B/C make a name match outrank a passing
+    # mention (ts_rank alone ranks prefix matches poorly); similarity orders
+    # the typo matches, which have no full-text rank.
+    return queryset.annotate(
+        rank=_name_bonus(words)
+        + SearchRank("search_document", prefix(*words, op=" | "))
+        + TrigramWordSimilarity(folded, "search_text") / 10
     )

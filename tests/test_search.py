@@ -1,0 +1,235 @@
+"""The public search page: each filter alone and combined, facets, paging, bad input."""
+
+from datetime import date
+
+import pytest
+from django.utils.http import urlencode
+
+from directory.models import DetentionFacility, Fee, PopulationServed, Status
+from tests.factories import (
+    make_language,
+    make_location,
+    make_organization,
+    make_service,
+    make_term,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def names(r):
+    return [org.name for org in r.context["page"].object_list]
+
+
+def search(client, **params):
+    r = client.get(f"/search/?{urlencode(params, doseq=True)}")
+    assert r.status_code == 200
+    return r
+
+
+@pytest.fixture
+def legal():
+    parent = make_term("legal", "Legal help")
+    return parent, make_term("legal.asylum", "Asylum and refugee status", parent=parent)
+
+
+def test_it_lists_published_organizations_only(client):
+    make_organization("Visible")
+    make_organization("Draft", status=Status.DRAFT)
+    make_organization("Archived", status=Status.ARCHIVED)
+    hidden_service_org = make_organization("Has draft service")
+    make_service(hidden_service_org, "Secret clinic", status=Status.DRAFT)
+    r = search(client)
+    assert names(r) == ["Has draft service", "Visible"]
+    assert "Secret clinic" not in r.content.decode()
+
+
+def test_category_parent_includes_children(client, legal):
+    parent, asylum = legal
+    make_service(make_organization("Asylum org"), terms=[asylum])
+    make_service(make_organization("Other org"), terms=[make_term("food", "Food")])
+    assert names(search(client, category="legal")) == ["Asylum org"]
+    assert names(search(client, category="legal.asylum")) == ["Asylum org"]
+    assert names(search(client, category="food")) == ["Other org"]
+
+
+def test_language_kind_and_population_filters(client):
+    make_service(make_organization("Viet org", kinds=["legal"]), languages=["vi"])
+    korean = make_service(make_organization("Korean org", kinds=["faith"]), languages=["ko"])
+    korean.populations.set(PopulationServed.objects.filter(code="youth"))
+    assert names(search(client, language="vi")) == ["Viet org"]
+    assert names(search(client, kind="faith")) == ["Korean org"]
+    assert names(search(client, population="youth")) == ["Korean org"]
+    assert names(search(client, language=["vi", "ko"])) == ["Korean org", "Viet org"]
+
+
+def test_fee_filter(client):
+    make_service(make_organization("Free org"), fee=Fee.FREE)
+    make_service(make_organization("Sliding org"), fee=Fee.SLIDING_SCALE)
+    make_service(make_organization("Paid org"), fee=Fee.PAID)
+    assert names(search(client, fee="free")) == ["Free org"]
+    assert names(search(client, fee="sliding")) == ["Free org", "Sliding org"]
+
+
+def test_credential_filter(client):
+    make_organization("DOJ org", doj_recognized=True)
+    make_organization("Lawyer org", attorneys_on_staff=2)
+    make_organization("Rep org", accredited_representatives_partial=1)
+    make_organization("Plain org")
+    assert names(search(client, credential="doj")) == ["DOJ org"]
+    assert names(search(client, credential="attorney")) == ["Lawyer org"]
+    assert names(search(client, credential="accredited")) == ["Rep org"]
+
+
+def test_detention_facility_and_remote_filters(client):
+    facility = DetentionFacility.objects.create(name="Otay Mesa", city="San Diego", state="CA")
+    detained = make_service(make_organization("Detention org"), serves_detained=True)
+    detained.detention_facilities.add(facility)
+    make_service(make_organization("Elsewhere org"), serves_detained=True)
+    make_service(make_organization("Phone org"), remote_by_phone=True)
+    make_service(make_organization("Video org"), remote_by_video=True)
+    assert names(search(client, detention="true")) == ["Detention org", "Elsewhere org"]
+    assert names(search(client, facility=facility.pk)) == ["Detention org"]
+    assert names(search(client, remote="true")) == ["Phone org", "Video org"]
+
+
+def test_one_service_must_match_all_service_filters(client):
+    org = make_organization("Split org")
+    make_service(org, fee=Fee.FREE, languages=["en"])
+    make_service(org, fee=Fee.PAID, languages=["vi"])
+    make_service(make_organization("Whole org"), fee=Fee.FREE, languages=["vi"])
+    assert names(search(client, fee="free", language="vi")) == ["Whole org"]
+
+
+def test_distance_filter_and_order(client):
+    near = make_organization("Boyle Heights org")
+    make_location(near, latitude=34.0437, longitude=-118.2101, postal_code="90033")
+    farther = make_organization("Pasadena org")
+    make_location(farther, city="Pasadena", latitude=34.1478, longitude=-118.1445)
+    far = make_organization("Fresno org")
+    make_location(far, city="Fresno", latitude=36.7378, longitude=-119.7871)
+    make_service(make_organization("Nationwide hotline"), area_type="nationwide")
+    r = search(client, near="90033", radius=25)
+    assert names(r) == ["Boyle Heights org", "Pasadena org", "Nationwide hotline"]
+    assert "mi away" in r.content.decode()
+    assert names(search(client, near="Fresno, CA", radius=10)) == [
+        "Fresno org",
+        "Nationwide hotline",
+    ]
+    assert names(search(client, near="34.05,-118.21", radius=5, sort="name"))[:1] == [
+        "Boyle Heights org"
+    ]
+
+
+def test_confidential_location_is_found_by_its_city_not_its_address(client):
+    org = make_organization("Hidden shelter")
+    # Real coordinates in Pasadena; the city says Fresno: distance must use Fresno.
+    make_location(
+        org, city="Fresno", state="CA", latitude=34.1478, longitude=-118.1445, is_confidential=True
+    )
+    assert names(search(client, near="Pasadena, CA", radius=10)) == []
+    r = search(client, near="Fresno, CA", radius=10)
+    assert names(r) == ["Hidden shelter"]
+    assert "34.1478" not in r.content.decode()
+
+
+def test_sort_by_name_and_recently_verified(client):
+    make_organization("B org", last_verified_on=date(2026, 1, 1))
+    make_organization("A org", last_verified_on=date(2025, 1, 1))
+    make_organization("C org")
+    assert names(search(client, sort="name")) == ["A org", "B org", "C org"]
+    assert names(search(client, sort="verified")) == ["B org", "A org", "C org"]
+
+
+def test_facet_counts_and_active_filters(client, legal):
+    parent, asylum = legal
+    make_service(make_organization("One", kinds=["legal"]), terms=[asylum], languages=["es"])
+    make_service(make_organization("Two", kinds=["legal"]), terms=[parent], languages=["vi"])
+    make_service(make_organization("Three"), languages=["es"])
+    r = search(client, language="es")
+    facets = r.context["facets"]
+    count = {o["value"]: o["count"] for o in facets["category"]}
+    assert count == {"legal": 1, "legal.asylum": 1}
+    # A facet counts as if its own filter were off, the others on.
+    assert {o["value"]: o["count"] for o in facets["language"]} == {"es": 2, "vi": 1}
+    assert {o["value"]: o["count"] for o in facets["kind"]}["legal"] == 1
+    html = r.content.decode()
+    assert 'href="?"' in html  # removing the only filter
+    assert "2 organizations found" in html
+
+
+def test_empty_result_names_the_filter_to_drop(client):
+    make_service(make_organization("Spanish org"), languages=["es"], fee=Fee.PAID)
+    r = search(client, language="es", fee="free")
+    assert names(r) == []
+    html = r.content.decode()
+    assert "Without “Cost” there is 1 result." in html
+    assert 'href="?language=es"' in html
+
+
+def test_pagination_keeps_filters(client):
+    for n in range(25):
+        make_service(make_organization(f"Org {n:02}"), languages=["es"])
+    r = search(client, language="es")
+    assert len(names(r)) == 20
+    assert 'href="?language=es&amp;page=2"' in r.content.decode()
+    assert len(names(search(client, language="es", page=2))) == 5
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"near": "00000"}, "We could not find “00000”"),
+        ({"radius": "abc"}, "“Within” had a value we could not use"),
+        ({"page": "99999"}, "There is no page 99999"),
+        ({"q": "x" * 5000}, "only its beginning was used"),
+        ({"category": "no-such-code"}, "“no-such-code” is not a known choice"),
+        ({"q": "asylum\x00", "near": "9\x000033", "language": "e\x00s"}, ""),
+        ({"facility": "abc", "sort": "nonsense", "fee": "gold"}, "could not use"),
+    ],
+)
+def test_bad_input_gets_a_message_not_an_error(client, params, message):
+    make_service(make_organization("Org"), languages=["es"])
+    r = search(client, **params)
+    assert message in r.content.decode()
+
+
+def test_unknown_codes_are_dropped_but_known_ones_kept(client):
+    make_service(make_organization("Spanish org"), languages=["es"])
+    make_service(make_organization("Korean org"), languages=["ko"])
+    r = search(client, language=["es", "klingon"])
+    assert names(r) == ["Spanish org"]
+
+
+@pytest.mark.parametrize("size", [5, 40])
+def test_query_count_does_not_grow_with_results(client, django_assert_max_num_queries, size):
+    term = make_term("legal", "Legal help")
+    for n in range(size):
+        org = make_organization(f"Org {n:02}", kinds=["legal"])
+        service = make_service(org, terms=[term], languages=["es", "vi"])
+        make_location(org, services=[service], latitude=34.05, longitude=-118.25)
+    with django_assert_max_num_queries(31):
+        r = search(client, near="90012", category="legal", language="es", fee="free")
+    assert r.context["count"] == size
+
+
+def test_search_page_for_twenty_results_is_under_100_kb(client):
+    term = make_term("legal", "Legal help")
+    for n in range(20):
+        org = make_organization(f"Organization with a long name {n:02}", kinds=["legal", "faith"])
+        service = make_service(org, terms=[term], languages=["es", "vi", "ko", "zh"])
+        make_location(org, services=[service], latitude=34.05, longitude=-118.25)
+    r = search(client, near="90012")
+    assert len(names(r)) == 20
+    assert len(r.content) < 100_000
+
+
+def test_spanish_search_page(client):
+    make_language("es")
+    r = client.get("/es/search/?language=es")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert '<html lang="es">' in html
+    assert "organizaciones encontradas" in html or "organización encontrada" in html
+    # The language switcher keeps the query.
+    assert 'href="/search/?language=es"' in html
