@@ -15,7 +15,7 @@ SERVE_ENV := SECRET_KEY=$${SECRET_KEY:-local-serve-only-not-secret} ALLOWED_HOST
 	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 \
 	BIND=$(HOST):$(PORT)
 
-.PHONY: run serve test lint check messages translations static demo clean help
+.PHONY: run serve test lint check messages translations static demo clean help bench
 
 help:
 	@echo "make run    set up everything and serve the demo on http://$(HOST):$(PORT)/"
@@ -60,6 +60,10 @@ check: $(VENV)/.dev
 
 test: $(VENV)/.dev lint check translations static
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Peak memory of large exports (should barely grow from 20,000 to 100,000 services).
+bench: $(VENV)/.dev
+	$(PY) benchmarks/export_memory.py
 
 # For translators: extract strings (needs GNU gettext), then edit locale/*/LC_MESSAGES/django.po.
 messages: $(VENV)/.dev

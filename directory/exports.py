@@ -30,7 +30,7 @@ from .models import (
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
 WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-CHUNK_SIZE = 500
+CHUNK_SIZE = 200
 
 
 def neutralise(value):

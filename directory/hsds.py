@@ -13,7 +13,7 @@ import uuid
 
 from django.utils.translation import gettext as _
 
-from .exports import WEEKDAY_CODES, service_prefetches
+from .exports import CHUNK_SIZE, WEEKDAY_CODES, service_prefetches
 from .imports import (
     LocationRecord,
     OrganizationRecord,
@@ -247,7 +247,7 @@ def services_for_hsds(services):
             "taxonomy_terms",
         )
         .order_by("organization__name", "name", "id")
-        .iterator(chunk_size=500)
+        .iterator(chunk_size=CHUNK_SIZE)
     )
 
 
