@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from directory.exports import PUBLIC_HEADER
@@ -12,6 +13,14 @@ from directory.models import Organization, Service, Status
 from tests.factories import make_location, make_organization, make_service
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Reverse URLs in English: a request to /es/ leaves Spanish active in the thread."""
+    with translation.override("en"):
+        yield
+
 
 CHANGELIST = "admin:directory_organization_changelist"
 

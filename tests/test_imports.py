@@ -1,4 +1,5 @@
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -229,3 +230,18 @@ def test_curator_export_imports_too(db):
     report = import_file("curator.csv", data)
     assert report.errors == []
     assert NAMES
+
+
+def test_the_documented_example_imports(db):
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "import-format.md").read_text()
+    example = doc.split("```csv\n")[1].split("```")[0]
+    report = import_file("example.csv", example.encode())
+    assert report.errors == []
+    org = Organization.objects.get(name="Centro de Ayuda Legal")
+    assert sorted(org.services.values_list("name", flat=True)) == [
+        "Asylum clinic",
+        "Detention hotline",
+    ]
+    hotline = Phone.objects.get(service__name="Detention hotline")
+    assert (hotline.type, hotline.is_24_hours) == ("hotline", True)
+    assert org.locations.get().county == "Los Angeles"

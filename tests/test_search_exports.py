@@ -4,6 +4,7 @@ import io
 import pytest
 import vobject
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from directory.models import Status
@@ -18,6 +19,13 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Reverse URLs in English: a request to /es/ leaves Spanish active in the thread."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
