@@ -179,3 +179,27 @@ def test_export_runs_a_fixed_number_of_queries(directory, django_assert_max_num_
         make_service(make_organization(f"Extra {i}"), f"Extra service {i}")
     with django_assert_max_num_queries(16):
         list(rows(public_organizations(Organization.objects.all())))
+
+
+def test_export_listings_takes_the_search_filters(db, tmp_path):
+    legal = make_term("legal", "Legal help")
+    make_service(make_organization("Abogados"), "Consulta", terms=[legal])
+    make_service(make_organization("Despensa"), "Comida")
+    out = tmp_path / "legal.csv"
+    call_command("export_listings", "--category", "legal", "-o", str(out))
+    names = [r["organization_name"] for r in _parse(out.read_bytes())]
+    assert names == ["Abogados"]
+
+
+def test_progress_bar_draws_on_a_terminal_only():
+    from directory.progress import ProgressBar
+
+    stream = io.StringIO()
+    bar = ProgressBar("Exporting", 200, stream=stream, force=True)
+    for _ in range(200):
+        bar.advance()
+    bar.finish()
+    assert stream.getvalue().endswith("] 200/200\n")
+    quiet = io.StringIO()
+    ProgressBar("Exporting", 10, stream=quiet).advance(10)
+    assert quiet.getvalue() == ""
