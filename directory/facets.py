@@ -36,6 +36,7 @@ def compute(filterset):
     orgs, services = results_without("category")
     pairs = set(
         services.filter(organization__in=orgs)
+        .order_by()
         .values_list("taxonomy_terms__code", "organization_id")
         .distinct()
     )

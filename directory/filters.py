@@ -59,7 +59,7 @@ class LenientMultipleChoiceField(forms.MultipleChoiceField):
         value = [str(v) for v in (value or [])]
         known = {str(key) for key, _label in self.choices}
         self.ignored = [v for v in value if v not in known]
-        return [v for v in value if v in known]
+        return list(dict.fromkeys(v for v in value if v in known))
 
 
 class LenientMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
@@ -115,6 +115,8 @@ class DirectoryFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         self.notices = []
+        # Narrowed by filter_queryset; exports and views prefetch from it.
+        self.services = Service.objects.public()
         if data is not None:
             data = self._sanitized(data)
         super().__init__(data, *args, **kwargs)
@@ -128,6 +130,13 @@ class DirectoryFilter(django_filters.FilterSet):
         data = data.copy()
         for key in list(data):
             data.setlist(key, [v.replace("\x00", "") for v in data.getlist(key)])
+        # Defaults, so the form shows what the search actually does.
+        if not data.get("radius"):
+            data["radius"] = str(DEFAULT_RADIUS)
+        if not data.get("sort"):
+            data["sort"] = (
+                "relevance" if data.get("q") else "distance" if data.get("near") else "name"
+            )
         q = data.get("q", "")
         if len(q) > MAX_QUERY_LENGTH:
             data["q"] = q[:MAX_QUERY_LENGTH]
@@ -147,7 +156,9 @@ class DirectoryFilter(django_filters.FilterSet):
     @cached_property
     def time_zones(self):
         """The time zones services use, looked up once for every `apply`."""
-        return set(Service.objects.public().values_list("time_zone", flat=True).distinct())
+        return set(
+            Service.objects.public().order_by().values_list("time_zone", flat=True).distinct()
+        )
 
     def filter_queryset(self, queryset):
         self._collect_notices()
@@ -186,9 +197,7 @@ class DirectoryFilter(django_filters.FilterSet):
         """Return (organizations, their matching public services) for cleaned data."""
         services = Service.objects.public()
         if data.get("category"):
-            services = services.in_categories(
-                TaxonomyTerm.objects.filter(code__in=data["category"])
-            )
+            services = services.in_categories(data["category"])
         if data.get("language"):
             services = services.speaking(data["language"])
         if data.get("fee"):

@@ -65,13 +65,14 @@ def search_point(location):
     """Return the point a location is found by in distance searches.
 
     A confidential location is searched by its city's centroid, never its real
-    coordinates: a distance to a hidden address would reveal it.
+    coordinates or ZIP code: a distance to a hidden address would reveal it.
+    Without coordinates, a location is searched by its ZIP code or city.
     """
-    if location.is_confidential or location.latitude is None:
-        return city_centroid(location.city, location.state) or (
-            None if location.is_confidential else zip_centroid(location.postal_code or "")
-        )
-    return (location.latitude, location.longitude)
+    if location.is_confidential:
+        return city_centroid(location.city, location.state)
+    if location.latitude is not None:
+        return (location.latitude, location.longitude)
+    return zip_centroid(location.postal_code or "") or city_centroid(location.city, location.state)
 
 
 def haversine(a, b):

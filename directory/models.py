@@ -144,13 +144,20 @@ class Language(models.Model):
         return name
 
 
+def code_or_below(codes, field="code"):
+    """Return a Q for these taxonomy codes and every code below them (codes are path-like)."""
+    q = Q(**{f"{field}__in": list(codes)})
+    for code in codes:
+        q |= Q(**{f"{field}__startswith": f"{code}."})
+    return q
+
+
 class TaxonomyTermQuerySet(models.QuerySet):
     def with_descendants(self):
-        """Return these terms and every term below them (codes are path-like)."""
-        q = Q(pk__in=self.values("pk"))
-        for code in self.values_list("code", flat=True):
-            q |= Q(code__startswith=f"{code}.")
-        return TaxonomyTerm.objects.filter(q)
+        """Return these terms and every term below them."""
+        return TaxonomyTerm.objects.filter(
+            Q(pk__in=self.values("pk")) | code_or_below(self.values_list("code", flat=True))
+        )
 
 
 class TaxonomyTermManager(NaturalKeyManager.from_queryset(TaxonomyTermQuerySet)):
@@ -573,11 +580,10 @@ class ServiceQuerySet(ListingQuerySet):
 
     # Each filter below is an EXISTS on its own table, so chaining them keeps
     # "one service matches all of them", without multiplying joins.
-    def in_categories(self, terms):
-        """Services under any of these terms or the terms below them."""
+    def in_categories(self, codes):
+        """Services under any of these taxonomy codes or the codes below them."""
         through = Service.taxonomy_terms.through.objects.filter(
-            service=models.OuterRef("pk"),
-            taxonomyterm__in=terms.with_descendants().values("pk"),
+            code_or_below(codes, "taxonomyterm__code"), service=models.OuterRef("pk")
         )
         return self.filter(models.Exists(through))
 

@@ -29,7 +29,8 @@ from django.utils import translation
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
-_WORD = re.compile(r"\w+")
+# Letters and digits only: nothing that tsquery syntax could read as an operator.
+_WORD = re.compile(r"[^\W_]+")
 
 
 def fold(text):

@@ -1,6 +1,6 @@
 """Keep derived data current: the search text and each location's search point."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from . import search
@@ -23,19 +23,38 @@ def refresh_service_organization(sender, instance, **kwargs):
     search.refresh([instance.organization_id])
 
 
+def _organizations_of_term(term):
+    return list(
+        Service.objects.filter(taxonomy_terms=term).values_list("organization_id", flat=True)
+    )
+
+
 @receiver(m2m_changed, sender=Service.taxonomy_terms.through)
 def refresh_after_categories_change(sender, instance, action, reverse, pk_set, **kwargs):
-    if not action.startswith("post_"):
+    if not reverse:  # service.taxonomy_terms changed
+        if action.startswith("post_"):
+            search.refresh([instance.organization_id])
         return
-    if reverse:  # term.services changed
-        ids = Service.objects.filter(pk__in=pk_set or ()).values_list("organization_id", flat=True)
+    # term.services changed; before a clear, remember which services it had.
+    if action == "pre_clear":
+        instance._search_organizations = _organizations_of_term(instance)
+    elif action == "post_clear":
+        search.refresh(getattr(instance, "_search_organizations", []))
+    elif action.startswith("post_"):
+        ids = Service.objects.filter(pk__in=pk_set).values_list("organization_id", flat=True)
         search.refresh(ids)
-    else:
-        search.refresh([instance.organization_id])
 
 
 @receiver(post_save, sender=TaxonomyTerm)
 def refresh_term_organizations(sender, instance, **kwargs):
-    search.refresh(
-        Service.objects.filter(taxonomy_terms=instance).values_list("organization_id", flat=True)
-    )
+    search.refresh(_organizations_of_term(instance))
+
+
+@receiver(pre_delete, sender=TaxonomyTerm)
+def remember_term_organizations(sender, instance, **kwargs):
+    instance._search_organizations = _organizations_of_term(instance)
+
+
+@receiver(post_delete, sender=TaxonomyTerm)
+def refresh_after_term_deleted(sender, instance, **kwargs):
+    search.refresh(getattr(instance, "_search_organizations", []))

@@ -103,11 +103,15 @@ def search(request):
     )
     paginator = Paginator(results, RESULTS_PER_PAGE)
     requested = request.GET.get("page", "1")
-    page = paginator.get_page(requested)
-    if requested.isdigit() and int(requested) > paginator.num_pages:
+    # Anything but a positive number means the first page; past the end (or a
+    # number too long to read), the last.
+    asked = int(requested) if requested.isdigit() and len(requested) < 10 else 0
+    if requested.isdigit() and (len(requested) >= 10 or asked > paginator.num_pages):
+        asked = paginator.num_pages
         filterset.notices.append(
             _("There is no page %(asked)s; this is the last page.") % {"asked": requested[:10]}
         )
+    page = paginator.get_page(asked or 1)
     now = timezone.now()
     for organization in page.object_list:
         _with_hours(organization.matching_services, now)

@@ -47,6 +47,7 @@ def organization():
         latitude=34.1555,
         longitude=-118.1333,
         is_confidential=True,
+        transit="Gold Line, Lake station",
     )
     make_phone("(213) 555-0100", organization=org, type=PhoneType.HOTLINE, is_24_hours=True)
     make_phone("(213) 555-0199", organization=org, type=PhoneType.TEXT)
@@ -83,6 +84,7 @@ def test_confidential_address_and_coordinates_never_appear(client, organization)
     for url in public_urls(organization):
         html = client.get(url).content.decode()
         assert "Hidden Lane" not in html, url
+        assert "Shelter" not in html and "Lake station" not in html, url
         assert "34.1555" not in html and "118.1333" not in html, url
 
 
@@ -162,3 +164,36 @@ def test_language_switcher_links_to_the_same_page_and_query(client, organization
     assert 'href="/es/search/?q=harbor"' in html
     html = client.get(f"/es/o/{organization.slug}/").content.decode()
     assert f'href="/o/{organization.slug}/"' in html
+
+
+def test_stylesheet_is_small_and_has_a_print_layout():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[1] / "static" / "css" / "site.css").read_text()
+    assert len(css.encode()) < 20_000
+    assert "@media print" in css
+    assert ":focus-visible" in css
+
+
+def test_organization_page_query_count_does_not_grow_with_services(
+    client, django_assert_max_num_queries
+):
+    org = make_organization("Busy org")
+    for n in range(8):
+        service = make_service(org, f"Service {n}", languages=["es", "vi"])
+        make_phone(f"(213) 555-01{n:02}", service=service)
+        make_location(org, services=[service])
+    with django_assert_max_num_queries(16):
+        assert client.get(org.get_absolute_url()).status_code == 200
+
+
+def test_spanish_pages_are_in_spanish(client, organization):
+    html = client.get(f"/es/o/{organization.slug}/").content.decode()
+    assert '<html lang="es">' in html
+    assert "Organización reconocida por el DOJ" in html
+    assert "Servicios" in html and "Ubicaciones" in html
+    html = client.get("/es/").content.decode()
+    assert "Cuidado con el fraude de notarios" in html
+    assert 'href="/es/search/?category=legal&amp;fee=free"' in html
+    html = client.get("/es/who-can-help/").content.decode()
+    assert "Los notarios no son abogados" in html

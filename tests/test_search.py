@@ -208,7 +208,7 @@ def test_query_count_does_not_grow_with_results(client, django_assert_max_num_qu
         org = make_organization(f"Org {n:02}", kinds=["legal"])
         service = make_service(org, terms=[term], languages=["es", "vi"])
         make_location(org, services=[service], latitude=34.05, longitude=-118.25)
-    with django_assert_max_num_queries(31):
+    with django_assert_max_num_queries(22):
         r = search(client, near="90012", category="legal", language="es", fee="free")
     assert r.context["count"] == size
 
@@ -233,3 +233,47 @@ def test_spanish_search_page(client):
     assert "organizaciones encontradas" in html or "organización encontrada" in html
     # The language switcher keeps the query.
     assert 'href="/search/?language=es"' in html
+
+
+def test_form_shows_the_defaults_the_search_uses(client):
+    html = search(client, near="90033").content.decode()
+    assert '<option value="25" selected>' in html
+    assert '<option value="distance" selected>' in html
+    html = search(client, q="asylum").content.decode()
+    assert '<option value="relevance" selected>' in html
+
+
+def test_categories_without_results_are_not_offered(client):
+    make_service(make_organization("Food org"), terms=[make_term("food", "Food")])
+    make_term("housing", "Housing")
+    html = search(client).content.decode()
+    assert 'value="food"' in html
+    assert 'value="housing"' not in html
+
+
+@pytest.mark.parametrize("q", ["_", "a:* | !b", "(((", "' OR 1=1 --", "日本語"])
+def test_query_syntax_is_never_interpreted(client, q):
+    make_organization("Org")
+    search(client, q=q)
+
+
+def test_filter_is_reusable_without_a_request():
+    from django.http import QueryDict
+
+    from directory.filters import DirectoryFilter
+    from directory.models import Organization
+
+    make_service(make_organization("Spanish org"), languages=["es"])
+    make_organization("Other org")
+    qs = DirectoryFilter(QueryDict("language=es"), queryset=Organization.objects.public()).qs
+    assert [org.name for org in qs] == ["Spanish org"]
+    assert DirectoryFilter(QueryDict(), queryset=Organization.objects.public()).qs.count() == 2
+
+
+@pytest.mark.parametrize(
+    "page, shown", [("0", 1), ("-1", 1), ("abc", 1), ("2", 2), ("99999", 2), ("9" * 5000, 2)]
+)
+def test_page_numbers_out_of_range(client, page, shown):
+    for n in range(25):
+        make_organization(f"Org {n:02}")
+    assert search(client, page=page).context["page"].number == shown

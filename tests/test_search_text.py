@@ -69,6 +69,12 @@ def test_search_text_follows_edits(client, listings):
     term.name = "Legal aid"
     term.save()
     assert names(client, "legal aid") == ["Immigration Lawyers Collective"]
+    term.services.clear()
+    assert names(client, "legal aid") == []
+    term.services.add(lawyers.services.get())
+    assert names(client, "legal aid") == ["Immigration Lawyers Collective"]
+    term.delete()
+    assert names(client, "legal aid") == []
     Organization.objects.filter(pk=lawyers.pk).get().delete()
     assert names(client, "deportacion") == []
 
