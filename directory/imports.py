@@ -747,22 +747,40 @@ class _Writer:
             row.save()
 
     def replace_phones(self, record, existing, phones, **owner):
-        existing.delete()
+        """Make the owner's phones the file's; the same number keeps what the file lacks.
+
+        A spreadsheet carries no phone descriptions or languages, so a phone
+        matched by number and extension keeps its own.
+        """
+        kept = {}
+        for phone in existing:
+            key = (phone.number, phone.extension)
+            if key in kept:
+                phone.delete()
+            else:
+                kept[key] = phone
+        seen = set()
         for data in phones:
-            phone = Phone(
-                number=data.number[:30],
-                extension=str(data.extension)[:10],
-                type=data.type,
-                is_24_hours=data.is_24_hours,
-                description=data.description[:200],
-                **owner,
-            )
-            if data.id and not Phone.objects.filter(pk=data.id).exists():
-                phone.id = data.id
+            key = (data.number[:30], str(data.extension)[:10])
+            if key in seen:
+                continue
+            seen.add(key)
+            phone = kept.pop(key, None)
+            if phone is None:
+                phone = Phone(number=key[0], extension=key[1], **owner)
+                if data.id and not Phone.objects.filter(pk=data.id).exists():
+                    phone.id = data.id
+            phone.type = data.type
+            phone.is_24_hours = data.is_24_hours
+            if data.description:
+                phone.description = data.description[:200]
             if not self.save(record, phone, exclude=["organization", "service"]):
                 continue
-            languages = [self.language(record, code, name) for code, name in data.languages]
-            phone.languages.set([lang for lang in languages if lang])
+            if data.languages:
+                languages = [self.language(record, code, name) for code, name in data.languages]
+                phone.languages.set([lang for lang in languages if lang])
+        for phone in kept.values():
+            phone.delete()
 
     def language(self, record, code, name):
         code = (code or "").strip().lower()

@@ -245,3 +245,15 @@ def test_the_documented_example_imports(db):
     hotline = Phone.objects.get(service__name="Detention hotline")
     assert (hotline.type, hotline.is_24_hours) == ("hotline", True)
     assert org.locations.get().county == "Los Angeles"
+
+
+def test_reimport_keeps_what_a_spreadsheet_cannot_carry(directory):  # noqa: F811
+    phone = Phone.objects.filter(service__isnull=False).first()
+    phone.description = "Ask for Rosa"
+    phone.save()
+    phone.languages.set([phone.service.languages.first()])
+    report = import_file("again.csv", _csv())
+    assert report.errors == []
+    kept = Phone.objects.get(pk=phone.pk)
+    assert kept.description == "Ask for Rosa"
+    assert kept.languages.count() == 1
