@@ -242,7 +242,7 @@ class ExportImportMixin:
         if request.method == "POST" and "token" in request.POST:
             name, data, stored = _load_upload(request.POST["token"])
             publish = can_publish and request.POST.get("publish") == "1"
-            report = import_file(name, data, publish=publish, user=request.user)
+            report = import_file(name, data, publish=publish)
             if report.errors:
                 context.update(report=report, form=ImportForm(can_publish=can_publish))
                 return TemplateResponse(request, "admin/directory/import.html", context)
@@ -260,7 +260,7 @@ class ExportImportMixin:
             token = _store_upload(upload)
             name, data, stored = _load_upload(token)
             publish = bool(form.cleaned_data.get("publish"))
-            report = import_file(name, data, publish=publish, dry_run=True, user=request.user)
+            report = import_file(name, data, publish=publish, dry_run=True)
             context.update(report=report, publish=publish, file_name=name)
             if report.errors:
                 stored.unlink(missing_ok=True)

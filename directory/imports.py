@@ -527,10 +527,9 @@ def _read_row(row, organizations):
 
 
 class _Writer:
-    def __init__(self, report, publish, user=None):
+    def __init__(self, report, publish):
         self.report = report
         self.publish = publish
-        self.user = user
         self.terms_by_id = {}
 
     def error(self, source, column, message):
@@ -826,10 +825,10 @@ class _Writer:
 PRIVATE_LOCATION_FIELDS = {"address_1", "address_2", "postal_code", "latitude", "longitude"}
 
 
-def import_records(records, *, publish=False, dry_run=False, user=None, errors=(), progress=None):
+def import_records(records, *, publish=False, dry_run=False, errors=(), progress=None):
     """Write records in one transaction; roll back on any error or a dry run."""
     report = ImportReport(errors=list(errors))
-    writer = _Writer(report, publish, user)
+    writer = _Writer(report, publish)
     with transaction.atomic():
         for record in records:
             try:
