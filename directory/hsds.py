@@ -11,6 +11,7 @@ import json
 import re
 import uuid
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .exports import CHUNK_SIZE, WEEKDAY_CODES, service_prefetches
@@ -154,7 +155,6 @@ def service_to_hsds(service):
     sid = str(service.id)
     sals = [sal for sal in service.service_at_locations.all() if not sal.location.is_confidential]
     schedules = list(service.schedules.all())
-    fees = service.get_fee_display()
     return _compact(
         {
             "id": sid,
@@ -165,7 +165,7 @@ def service_to_hsds(service):
             "email": service.email,
             "status": "active",
             "application_process": service.application_process,
-            "fees_description": f"{fees}. {service.fee_note}" if service.fee_note else str(fees),
+            "fees_description": _fees_description(service),
             "eligibility_description": service.eligibility,
             "last_modified": service.updated_at.isoformat().replace("+00:00", "Z"),
             "interpretation_services": ", ".join(
@@ -396,11 +396,39 @@ def _location_record(source, path, data):
 SERVICE_FIELDS = {"name": "name", "description": "description", "url": "url", "email": "email"}
 
 
+def _fee_labels():
+    """Fee labels as HSDS files carry them: in English, whatever the reader's language."""
+    with translation.override("en"):
+        return {choice.value: str(choice.label) for choice in Fee}
+
+
+def _fees_description(service):
+    label = _fee_labels()[service.fee]
+    return f"{label}. {service.fee_note}" if service.fee_note else label
+
+
+def _fee(fees):
+    """Return (fee, note) for an HSDS fees_description.
+
+    Our export writes "<label>" or "<label>. <note>"; other text is kept as
+    the note, and its first word decides free or not.
+    """
+    by_label = {label: value for value, label in _fee_labels().items()}
+    label, _dot, note = fees.partition(". ")
+    if label.rstrip(".") in by_label:
+        return by_label[label.rstrip(".")], note.strip()[:300]
+    lower = fees.lower()
+    if not fees or lower.startswith(("free", "gratis", "no cost")):
+        return Fee.FREE, fees[:300]
+    if lower.startswith("sliding"):
+        return Fee.SLIDING_SCALE, fees[:300]
+    if lower.startswith("low cost"):
+        return Fee.LOW_COST, fees[:300]
+    return Fee.PAID, fees[:300]
+
+
 def _service_record(source, data):
-    fees = _text(data, "fees_description")
-    fee = Fee.FREE if fees.lower().startswith(("free", "gratis")) or not fees else Fee.PAID
-    if fees.lower().startswith(("sliding", "low cost")):
-        fee = Fee.SLIDING_SCALE if fees.lower().startswith("sliding") else Fee.LOW_COST
+    fee, fee_note = _fee(_text(data, "fees_description"))
     record = ServiceRecord(
         source=source,
         id=_uuid(data.get("id")),
@@ -418,9 +446,7 @@ def _service_record(source, data):
             "url": _text(data, "url", 300),
             "email": _text(data, "email"),
             "fee": fee,
-            "fee_note": ""
-            if fees.split(".")[0].strip() in {str(c.label) for c in Fee}
-            else fees[:300],
+            "fee_note": fee_note,
             "eligibility": _text(data, "eligibility_description"),
             "application_process": _text(data, "application_process"),
             "area_names": "; ".join(
@@ -447,17 +473,6 @@ def _service_record(source, data):
         ],
         terms=[],
     )
-    if record.fields["fee_note"]:
-        # Our own export writes "Free. <note>": keep only the note.
-        label = fees.split(".")[0].strip()
-        for choice in Fee:
-            if label == str(choice.label):
-                record.fields["fee"] = choice.value
-                record.fields["fee_note"] = fees[len(label) + 2 :][:300]
-    else:
-        for choice in Fee:
-            if fees == str(choice.label):
-                record.fields["fee"] = choice.value
     for attribute in data.get("attributes") or []:
         term = attribute.get("taxonomy_term") or {}
         code = _term_code(term)

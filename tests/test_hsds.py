@@ -47,7 +47,14 @@ def listing(db):
     org = make_organization("Centro Legal", email="info@centro.example.org", description="Help")
     term = make_term("legal", "Legal help")
     child = make_term("legal.asylum", "Asylum", parent=term)
-    service = make_service(org, "Asylum clinic", terms=[child], languages=["es", "ko"])
+    service = make_service(
+        org,
+        "Asylum clinic",
+        terms=[child],
+        languages=["es", "ko"],
+        fee="sliding",
+        fee_note="$20. Waived for hardship",
+    )
     make_phone(organization=org, number="(213) 555-0100", extension="12")
     make_phone(service=service, number="(213) 555-0199", type="hotline")
     make_location(
@@ -89,6 +96,7 @@ def test_export_maps_hours_languages_and_terms(listing, tmp_path):
         ("SU", "22:00", "02:00"),
     }
     assert all(s["freq"] == "WEEKLY" for s in service["schedules"])
+    assert service["fees_description"] == "Sliding scale. $20. Waived for hardship"
     assert sorted(lang["code"] for lang in service["languages"]) == ["es", "ko"]
     [attribute] = service["attributes"]
     assert attribute["taxonomy_term"]["code"] == "legal.asylum"
@@ -137,6 +145,8 @@ def test_the_full_service_sample_imports_with_everything_it_carries(db):
     assert Schedule.objects.filter(service=service, weekday=3).exists()
     assert service.locations.filter(city="MyCity", state="MyState").exists()
     assert service.phones.filter(extension="100").exists()
+    assert service.fee == "paid"
+    assert service.fee_note.startswith("Non-NHS patients")
     # The sample's latitude is 100: impossible, so left out with a warning.
     assert report.warnings
 
@@ -169,6 +179,7 @@ def test_hsds_round_trip_keeps_ids_and_matches_on_reimport(listing, tmp_path):
     assert service.organization.pk == listing.organization.pk
     assert service.schedules.count() == 2
     assert set(service.languages.values_list("code", flat=True)) == {"es", "ko"}
+    assert (service.fee, service.fee_note) == ("sliding", "$20. Waived for hardship")
     again_data = _export(tmp_path)
     for item in data + again_data:
         item.pop("last_modified")
