@@ -5,13 +5,14 @@ with every other active filter applied and its own left out, so options in
 the same group stay comparable.
 """
 
+from collections import defaultdict
+
 from django.db.models import Count, Q
 
 from .filters import CREDENTIAL_CHOICES, FEE_CHOICES
 from .models import Fee
 
-# (parameter, the label shown for a single-checkbox filter)
-MULTIPLE = ("category", "kind", "language", "credential", "population")
+# Single-checkbox filters: each gets one count.
 BOOLEAN = ("detention", "remote", "open_now")
 
 
@@ -34,27 +35,30 @@ def compute(filterset):
         return orgs.order_by().values("pk"), services
 
     orgs, services = results_without("category")
-    pairs = set(
+    # (term, organization) pairs, so a parent can count each organization once
+    # across all its children.
+    by_term = defaultdict(set)
+    for term, org in (
         services.filter(organization__in=orgs)
         .order_by()
         .values_list("taxonomy_terms__code", "organization_id")
         .distinct()
-    )
-    choices = filterset.form.fields["category"].choices
+    ):
+        if term:
+            by_term[term].add(org)
+    selected = data.get("category") or []
     facets["category"] = [
         _option(
             code,
             label,
             len(
-                {
-                    org
-                    for term, org in pairs
-                    if term and (term == code or term.startswith(f"{code}."))
-                }
+                set().union(
+                    *(o for t, o in by_term.items() if t == code or t.startswith(f"{code}."))
+                )
             ),
-            code in (data.get("category") or []),
+            code in selected,
         )
-        for code, label in choices
+        for code, label in filterset.form.fields["category"].choices
     ]
 
     orgs, services = results_without("language")
