@@ -136,3 +136,24 @@ def test_sheet_query_count_does_not_grow_with_results(
         make_service(org, f"Extra service {i}", terms=[listings.taxonomy_terms.get()])
     with django_assert_max_num_queries(25):
         client.get(reverse("directory:search-sheet") + "?category=legal")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "vcf", "json"])
+def test_exports_follow_text_and_distance_searches(client, listings, fmt):
+    r = client.get(_url(fmt, "?q=asylum&near=90012&radius=25&sort=distance"))
+    assert r.status_code == 200
+    body = _body(r)
+    if fmt == "xlsx":
+        body = repr(list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True)))
+        body = body.encode()
+    assert b"Centro Legal" in body or b"Free asylum clinic" in body
+    assert b"Despensa" not in body
+
+
+def test_service_changelist_links_to_export_all_matching(admin_client, listings):
+    r = admin_client.get(reverse("admin:directory_service_changelist") + "?fee__exact=paid")
+    assert r.status_code == 200
+    link = reverse("admin:directory_service_export", args=["csv"]) + "?fee__exact=paid"
+    assert link in r.content.decode()
+    rows = list(csv.DictReader(io.StringIO(_body(admin_client.get(link)).decode("utf-8-sig"))))
+    assert [row["service_name"] for row in rows] == ["Safe beds"]
