@@ -434,7 +434,7 @@ def search(data):
 
 # A handout is one or two printed pages; past this the sheet asks for a
 # narrower search instead of printing a booklet.
-SHEET_LIMIT = 24
+SHEET_LIMIT = 20
 
 
 @dataclass
