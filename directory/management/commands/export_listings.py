@@ -51,7 +51,7 @@ class Command(BaseCommand):
         bar = ProgressBar(f"Exporting {format}", total)
         items = _counted(items, bar)
         try:
-            stream = open(output, "wb") if output else sys.stdout.buffer  # noqa: SIM115
+            stream = open(output, "wb") if output else sys.stdout.buffer
         except OSError as exc:
             raise CommandError(f"Cannot write {output}: {exc.strerror}") from None
         try:
