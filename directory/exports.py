@@ -182,7 +182,7 @@ PUBLIC_COLUMNS = [
         _svc_with(lambda s: LIST_SEPARATOR.join(format_phone(p) for p in s.phones.all())),
     ),
     Column("location_id", lambda org, s, loc: str(loc.id) if loc else None),
-    Column("location_name", _loc("name")),
+    Column("location_name", _loc("name", private=True)),
     Column(
         "confidential_address", lambda org, s, loc: _yes_no(loc.is_confidential) if loc else None
     ),
@@ -195,8 +195,8 @@ PUBLIC_COLUMNS = [
     Column("country", _loc("country")),
     Column("latitude", _loc("latitude", private=True), numeric=True),
     Column("longitude", _loc("longitude", private=True), numeric=True),
-    Column("accessibility", _loc("accessibility")),
-    Column("transit", _loc("transit")),
+    Column("accessibility", _loc("accessibility", private=True)),
+    Column("transit", _loc("transit", private=True)),
 ]
 
 

@@ -822,7 +822,18 @@ class _Writer:
         return term
 
 
-PRIVATE_LOCATION_FIELDS = {"address_1", "address_2", "postal_code", "latitude", "longitude"}
+# What exports leave blank for a confidential location: a name, transit or
+# access note can give the place away as surely as its street.
+PRIVATE_LOCATION_FIELDS = {
+    "name",
+    "address_1",
+    "address_2",
+    "postal_code",
+    "latitude",
+    "longitude",
+    "accessibility",
+    "transit",
+}
 
 
 def import_records(records, *, publish=False, dry_run=False, errors=(), progress=None):

@@ -71,6 +71,9 @@ def directory(db, curator):
     make_service(shelter, "@SUM(1+1) housing", description="-2+3+cmd|' /C calc'!A0")
     make_location(
         shelter,
+        name="St. Brigid's basement",
+        transit="Behind the bakery on 5th",
+        accessibility="Side door, ring twice",
         address_1="742 Hidden Way",
         postal_code="90099",
         is_confidential=True,

@@ -189,7 +189,13 @@ def test_reimport_keeps_a_confidential_street_address(db):
         name="Refugio", slug="refugio", website="https://r.example.org"
     )
     location = Location.objects.create(
-        organization=org, city="LA", state="CA", address_1="742 Hidden Way", is_confidential=True
+        organization=org,
+        city="LA",
+        state="CA",
+        name="St. Brigid's basement",
+        address_1="742 Hidden Way",
+        transit="Behind the bakery",
+        is_confidential=True,
     )
     report = import_file(
         "c.csv",
@@ -207,6 +213,7 @@ def test_reimport_keeps_a_confidential_street_address(db):
     assert report.errors == []
     location.refresh_from_db()
     assert location.address_1 == "742 Hidden Way"
+    assert (location.name, location.transit) == ("St. Brigid's basement", "Behind the bakery")
 
 
 def test_unknown_columns_and_bad_encoding_are_reported(db):
