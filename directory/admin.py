@@ -25,6 +25,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_io import (
+    EXPORT_ACTIONS,
+    CountyFilter,
+    HasEmailFilter,
+    OrganizationExportMixin,
+    ServiceCountyFilter,
+    ServiceExportMixin,
+    VerifiedThisYearFilter,
+)
 from .duplicates import duplicate_pairs, likely_duplicates
 from .images import NOT_AN_IMAGE, clean_logo
 from .merging import merge_organizations
@@ -376,9 +385,9 @@ def _admin_url(obj):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ListingAdmin):
+class OrganizationAdmin(OrganizationExportMixin, ListingAdmin):
     form = OrganizationForm
-    actions = [*ListingAdmin.actions, "merge"]
+    actions = [*ListingAdmin.actions, *EXPORT_ACTIONS, "merge"]
     list_display = [
         "name",
         "status",
@@ -393,7 +402,10 @@ class OrganizationAdmin(ListingAdmin):
         "visibility",
         "needs_review",
         NeedsVerificationFilter,
+        VerifiedThisYearFilter,
         "kinds",
+        CountyFilter,
+        HasEmailFilter,
         ("services__taxonomy_terms", admin.RelatedOnlyFieldListFilter),
         ("services__languages", admin.RelatedOnlyFieldListFilter),
         "doj_recognized",
@@ -582,11 +594,16 @@ class ClosureInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(ListingAdmin):
+class ServiceAdmin(ServiceExportMixin, ListingAdmin):
+    actions = ListingAdmin.actions + EXPORT_ACTIONS
     list_display = ["name", "organization", "status", "fee", "last_verified_on"]
     list_filter = [
         "status",
         NeedsVerificationFilter,
+        VerifiedThisYearFilter,
+        ("organization__kinds", admin.RelatedOnlyFieldListFilter),
+        ServiceCountyFilter,
+        HasEmailFilter,
         "fee",
         ("taxonomy_terms", admin.RelatedOnlyFieldListFilter),
         ("languages", admin.RelatedOnlyFieldListFilter),

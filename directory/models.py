@@ -950,7 +950,10 @@ class Location(models.Model):
     address_2 = models.CharField(_("address line 2"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=100)
     county = models.CharField(_("county"), max_length=100, blank=True)
-    state = models.CharField(_("state"), max_length=2, help_text=_("Two-letter code, e.g. CA."))
+    # Wider than a US code: imported HSDS data may name a province or region.
+    state = models.CharField(
+        _("state"), max_length=50, help_text=_("Two-letter code for a US state, e.g. CA.")
+    )
     postal_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
     country = models.CharField(_("country"), max_length=2, default="US")
     latitude = models.FloatField(

@@ -1,8 +1,10 @@
+import tempfile
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -10,7 +12,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import facets, hours
+from . import exports, facets, hours, hsds
 from .filters import DirectoryFilter
 from .forms import ReportForm, SuggestionForm
 from .models import (
@@ -270,3 +272,63 @@ def partner_listings(request):
         visibility=Visibility.PARTNERS
     )
     return render(request, "directory/partner_listings.html", {"organizations": organizations})
+
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "vcf": "text/vcard; charset=utf-8",
+    "json": "application/json",
+}
+
+
+@require_GET
+def search_export(request, fmt):
+    """The current search as a file: CSV, Excel, vCard or HSDS JSON (streamed)."""
+    if fmt not in EXPORT_TYPES:
+        raise Http404
+    organizations, services = exports.search(request.GET)
+    if fmt == "json":
+        chunks = hsds.json_chunks(
+            hsds.services_for_hsds(services.filter(organization__in=organizations.values("pk")))
+        )
+    else:
+        listed = exports.public_organizations(organizations, services)
+        if fmt == "xlsx":
+            output = tempfile.TemporaryFile()
+            exports.write_xlsx(exports.rows(listed), output)
+            output.seek(0)
+            return FileResponse(
+                output,
+                as_attachment=True,
+                filename=exports.export_filename(fmt),
+                content_type=EXPORT_TYPES[fmt],
+            )
+        chunks = (
+            exports.vcard_chunks(listed)
+            if fmt == "vcf"
+            else exports.csv_chunks(exports.rows(listed))
+        )
+    response = StreamingHttpResponse(chunks, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(fmt)}"'
+    return response
+
+
+@require_GET
+def search_sheet(request):
+    """The current search as a printable one- or two-page handout."""
+    organizations, services = exports.search(request.GET)
+    groups, truncated = exports.resource_sheet(
+        exports.public_organizations(organizations, services)
+    )
+    filterset_query = request.GET.copy()
+    filterset_query.pop("page", None)
+    context = {
+        "groups": groups,
+        "truncated": truncated,
+        "limit": exports.SHEET_LIMIT,
+        "generated_on": timezone.localdate(),
+        "site_host": request.get_host(),
+        "search_url": f"{reverse('directory:search')}?{filterset_query.urlencode()}",
+    }
+    return render(request, "directory/resource_sheet.html", context)

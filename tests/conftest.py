@@ -1,7 +1,17 @@
 import pytest
 from django.core.cache import cache
 
-from tests.factories import make_staff, verified_login
+from directory.models import Status
+from tests.factories import (
+    make_hours,
+    make_location,
+    make_organization,
+    make_phone,
+    make_service,
+    make_staff,
+    make_term,
+    verified_login,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +48,63 @@ def curator_client(client, curator):
 
 
 @pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's superuser client, signed in with both factors."""
+    verified_login(client, admin_user)
+    return client
+
+
+@pytest.fixture
 def publisher_client(client, publisher):
     verified_login(client, publisher)
     return client
+
+
+# Listings for the export and import tests: four scripts, a formula-looking
+# shelter at a confidential address, and a draft.
+NAMES = {
+    "zh": "華人移民法律服務中心",
+    "ko": "한인 이민자 권익 센터",
+    "hy": "Հայ համայնքային կենտրոն",
+    "es": "Asociación de Jornaleros Señor Núñez",
+}
+
+
+@pytest.fixture
+def directory(db, curator):
+    term = make_term("legal", "Legal help")
+    orgs = []
+    for code, name in NAMES.items():
+        org = make_organization(name, email=f"{code}@example.org", kinds=["community"])
+        org.curator_notes = "SECRET-CURATOR-NOTE"
+        org.mark_verified(curator)
+        org.save()
+        service = make_service(
+            org, f"{name} — consulta", terms=[term], languages=[code if code != "hy" else "es"]
+        )
+        make_phone(service=service, number="+1 213 555 0100", type="hotline", is_24_hours=True)
+        make_location(
+            org,
+            services=[service],
+            address_1="1 Main St",
+            postal_code="90012",
+            latitude=34.05,
+            longitude=-118.24,
+        )
+        make_hours(service, 0, (9, 0), (17, 0))
+        orgs.append(org)
+    shelter = make_organization("Refugio Seguro", description='=HYPERLINK("http://evil")')
+    make_service(shelter, "@SUM(1+1) housing", description="-2+3+cmd|' /C calc'!A0")
+    make_location(
+        shelter,
+        name="St. Brigid's basement",
+        transit="Behind the bakery on 5th",
+        accessibility="Side door, ring twice",
+        address_1="742 Hidden Way",
+        postal_code="90099",
+        is_confidential=True,
+        latitude=34.2,
+        longitude=-118.5,
+    )
+    make_organization("Draft org", status=Status.DRAFT, description="DRAFT-ONLY")
+    return orgs

@@ -1,0 +1,285 @@
+"""Exports and imports in the curator admin.
+
+Curator exports add the columns outreach and verification need (status,
+verification date and who verified) to the public columns; like every
+export they never carry curator notes or a confidential street address.
+The import page is upload -> preview -> confirm: the preview is a dry run
+of the real import, and the uploaded file waits in a private temporary
+folder under a random name that only a signed token in the confirm form
+can point to, so a client can never name a path of its own.
+"""
+
+import secrets
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from django import forms
+from django.contrib import admin, messages
+from django.core import signing
+from django.db.models import Q
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import exports, hsds
+from .imports import import_file
+from .models import Location, Organization, Service
+
+UPLOAD_DIR = Path(tempfile.gettempdir()) / "directory-imports"
+UPLOAD_MAX_AGE = 60 * 60  # seconds a preview can be confirmed
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+SIGNING_SALT = "directory.admin_io.upload"
+
+
+# ---------------------------------------------------------------- list filters
+
+
+class CountyFilter(admin.SimpleListFilter):
+    title = _("county")
+    parameter_name = "county"
+    location_path = "locations"
+
+    def lookups(self, request, model_admin):
+        counties = Location.objects.exclude(county="").values_list("county", flat=True).distinct()
+        return [(c, c) for c in sorted(set(counties))]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            lookup = f"{self.location_path}__county__iexact"
+            return queryset.filter(**{lookup: self.value()}).distinct()
+        return queryset
+
+
+class ServiceCountyFilter(CountyFilter):
+    location_path = "organization__locations"
+
+
+class HasEmailFilter(admin.SimpleListFilter):
+    title = _("email")
+    parameter_name = "has_email"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Has an email")), ("no", _("No email"))]
+
+    def queryset(self, request, queryset):
+        no_email = Q(email="")
+        if self.value() == "yes":
+            return queryset.exclude(no_email)
+        if self.value() == "no":
+            return queryset.filter(no_email)
+        return queryset
+
+
+class VerifiedThisYearFilter(admin.SimpleListFilter):
+    title = _("verified this year")
+    parameter_name = "verified_this_year"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Verified this year")), ("no", _("Not verified this year"))]
+
+    def queryset(self, request, queryset):
+        this_year = Q(last_verified_on__gte=date(date.today().year, 1, 1))
+        if self.value() == "yes":
+            return queryset.filter(this_year)
+        if self.value() == "no":
+            return queryset.exclude(this_year)
+        return queryset
+
+
+# ---------------------------------------------------------------- exports
+
+
+def curator_export(fmt, organizations, services, services_only=False):
+    """Return a download of organizations (and only these services) for curators."""
+    filename = f"curator-{exports.export_filename(fmt)}"
+    if fmt == "json":
+        chunks = hsds.json_chunks(hsds.services_for_hsds(services))
+        response = StreamingHttpResponse(chunks, content_type="application/json")
+    else:
+        listed = exports.organizations_for_export(organizations, services, curator=True)
+        table = exports.rows(listed, curator=True, services_only=services_only)
+        if fmt == "xlsx":
+            output = tempfile.TemporaryFile()
+            exports.write_xlsx(table, output)
+            output.seek(0)
+            return FileResponse(output, as_attachment=True, filename=filename)
+        response = StreamingHttpResponse(
+            exports.csv_chunks(table), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("A .csv or .xlsx file in the export format, or HSDS 3.0 .json."),
+    )
+    publish = forms.BooleanField(
+        label=_("Publish the imported listings"),
+        required=False,
+        help_text=_("Otherwise new listings arrive as drafts."),
+    )
+
+    def __init__(self, *args, can_publish=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_publish:
+            del self.fields["publish"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than 20 MB. Split it, or use the command line.")
+            )
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".json")):
+            raise forms.ValidationError(_("Upload a .csv, .xlsx or .json (HSDS) file."))
+        return upload
+
+
+def _store_upload(upload):
+    """Keep an uploaded file for the confirm step; return a signed token for it."""
+    UPLOAD_DIR.mkdir(mode=0o700, exist_ok=True)
+    # Previews never confirmed are removed once they can no longer be.
+    cutoff = time.time() - UPLOAD_MAX_AGE
+    for old in UPLOAD_DIR.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    key = secrets.token_hex(16)
+    with open(UPLOAD_DIR / key, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return signing.dumps({"key": key, "name": upload.name}, salt=SIGNING_SALT)
+
+
+def _load_upload(token):
+    """Return (name, bytes) for a token, or raise Http404 if it is forged or old."""
+    try:
+        data = signing.loads(token, salt=SIGNING_SALT, max_age=UPLOAD_MAX_AGE)
+    except signing.BadSignature:
+        raise Http404 from None
+    key = str(data.get("key", ""))
+    if len(key) != 32 or not all(c in "0123456789abcdef" for c in key):
+        raise Http404
+    try:
+        return str(data.get("name", "")), (UPLOAD_DIR / key).read_bytes(), UPLOAD_DIR / key
+    except OSError:
+        raise Http404 from None
+
+
+EXPORT_ACTIONS = ["export_csv", "export_xlsx", "export_hsds"]
+
+
+class ExportImportMixin:
+    """Export actions, an "export all matching" link and the import page."""
+
+    change_list_template = "admin/directory/change_list_with_exports.html"
+
+    # True when the changelist lists services: then only their rows are exported.
+    services_only = False
+
+    def export_querysets(self, queryset):
+        """Return (organizations, services) for these changelist rows."""
+        raise NotImplementedError
+
+    def _export(self, fmt, queryset):
+        return curator_export(fmt, *self.export_querysets(queryset), self.services_only)
+
+    @admin.action(description=_("Export selected as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        return self._export("csv", queryset)
+
+    @admin.action(description=_("Export selected as Excel"), permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        return self._export("xlsx", queryset)
+
+    @admin.action(
+        description=_("Export selected as HSDS JSON (published only)"), permissions=["view"]
+    )
+    def export_hsds(self, request, queryset):
+        return self._export("json", queryset)
+
+    def get_urls(self):
+        prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}"
+        return [
+            path(
+                "export/<str:fmt>/",
+                self.admin_site.admin_view(self.export_matching_view),
+                name=f"{prefix}_export",
+            ),
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name=f"{prefix}_import",
+            ),
+        ] + super().get_urls()
+
+    def export_matching_view(self, request, fmt):
+        """Export every row the changelist shows with its current filters and search."""
+        if fmt not in ("csv", "xlsx", "json") or not self.has_view_permission(request):
+            raise Http404
+        changelist = self.get_changelist_instance(request)
+        return self._export(fmt, changelist.get_queryset(request))
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise Http404
+        can_publish = all(
+            request.user.has_perm(f"directory.publish_{m}") for m in ("organization", "service")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import listings"),
+            "changelist_url": reverse(
+                f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist"
+            ),
+        }
+        if request.method == "POST" and "token" in request.POST:
+            name, data, stored = _load_upload(request.POST["token"])
+            publish = can_publish and request.POST.get("publish") == "1"
+            report = import_file(name, data, publish=publish)
+            if report.errors:
+                context.update(report=report, form=ImportForm(can_publish=can_publish))
+                return TemplateResponse(request, "admin/directory/import.html", context)
+            stored.unlink(missing_ok=True)
+            self.message_user(
+                request,
+                _("Imported %(file)s: %(created)d created, %(updated)d updated.")
+                % {"file": name, "created": len(report.created), "updated": len(report.updated)},
+                messages.SUCCESS,
+            )
+            return redirect(context["changelist_url"])
+        form = ImportForm(request.POST or None, request.FILES or None, can_publish=can_publish)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            token = _store_upload(upload)
+            name, data, stored = _load_upload(token)
+            publish = bool(form.cleaned_data.get("publish"))
+            report = import_file(name, data, publish=publish, dry_run=True)
+            context.update(report=report, publish=publish, file_name=name)
+            if report.errors:
+                stored.unlink(missing_ok=True)
+            else:
+                context["token"] = token
+        context["form"] = form
+        return TemplateResponse(request, "admin/directory/import.html", context)
+
+
+class OrganizationExportMixin(ExportImportMixin):
+    def export_querysets(self, queryset):
+        organizations = Organization.objects.filter(pk__in=queryset.values("pk"))
+        return organizations, Service.objects.filter(organization__in=organizations)
+
+
+class ServiceExportMixin(ExportImportMixin):
+    services_only = True
+
+    def export_querysets(self, queryset):
+        services = Service.objects.filter(pk__in=queryset.values("pk"))
+        organizations = Organization.objects.filter(pk__in=services.values("organization"))
+        return organizations, services

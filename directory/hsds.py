@@ -1,0 +1,601 @@
+"""Our models <-> Open Referral HSDS 3.0 service objects (docs/hsds.md).
+
+Exports are HSDS "service" objects with their organization, locations (never
+confidential ones), phones, schedules, languages and taxonomy terms nested,
+as the HSDS API's /services/{id} returns them. Imports read the same shape,
+a list of them, or an API page with "contents", into the records that
+directory.imports writes.
+"""
+
+import json
+import re
+import uuid
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .exports import CHUNK_SIZE, WEEKDAY_CODES, service_prefetches
+from .imports import (
+    LocationRecord,
+    OrganizationRecord,
+    PhoneRecord,
+    RowError,
+    ServiceRecord,
+    TermRecord,
+)
+from .models import Fee, LanguageVia, PhoneType
+
+# A fixed namespace, so generated ids (languages, addresses, attributes) are
+# the same in every export of the same data.
+NAMESPACE = uuid.UUID("6f1d3c1e-8a43-4f0e-9a55-2f6b0d7c9e21")
+
+
+def stable_id(*parts):
+    return str(uuid.uuid5(NAMESPACE, ":".join(str(p) for p in parts)))
+
+
+def _compact(obj):
+    """Drop empty values: HSDS fields are optional, and "" is not a valid email or URI."""
+    return {k: v for k, v in obj.items() if v not in ("", None, [])}
+
+
+def _phone(phone, **link):
+    return _compact(
+        {
+            "id": str(phone.id),
+            **link,
+            "number": phone.number,
+            "extension": int(phone.extension) if phone.extension.isdigit() else None,
+            "type": phone.type,
+            "description": phone.description,
+            "languages": [
+                _compact(
+                    {
+                        "id": stable_id(phone.id, lang.code),
+                        "phone_id": str(phone.id),
+                        "name": lang.name,
+                        "code": lang.code,
+                    }
+                )
+                for lang in phone.languages.all()
+            ],
+        }
+    )
+
+
+def _schedule(row, **link):
+    return {
+        "id": str(row.id),
+        **link,
+        "freq": "WEEKLY",
+        "wkst": "MO",
+        "byday": WEEKDAY_CODES[row.weekday],
+        "opens_at": f"{row.opens_at:%H:%M}",
+        "closes_at": f"{row.closes_at:%H:%M}",
+    }
+
+
+def _location(location):
+    address = _compact(
+        {
+            "id": stable_id(location.id, "address"),
+            "location_id": str(location.id),
+            "address_1": location.address_1,
+            "address_2": location.address_2,
+            "city": location.city,
+            "region": location.county,
+            "state_province": location.state,
+            "postal_code": location.postal_code,
+            "country": location.country,
+            "address_type": "physical",
+        }
+    )
+    # address_1 and postal_code are required by the schema, even when empty.
+    address.setdefault("address_1", "")
+    address.setdefault("postal_code", "")
+    accessibility = (
+        [
+            {
+                "id": stable_id(location.id, "accessibility"),
+                "location_id": str(location.id),
+                "description": location.accessibility,
+            }
+        ]
+        if location.accessibility
+        else []
+    )
+    return _compact(
+        {
+            "id": str(location.id),
+            "location_type": "physical",
+            "organization_id": str(location.organization_id),
+            "name": location.name,
+            "transportation": location.transit,
+            "latitude": location.latitude,
+            "longitude": location.longitude,
+            "addresses": [address],
+            "accessibility": accessibility,
+        }
+    )
+
+
+def _term(term):
+    return _compact(
+        {
+            "id": str(term.id),
+            "code": term.code,
+            "name": term.name,
+            "description": term.description,
+            "parent_id": str(term.parent_id) if term.parent_id else None,
+            "taxonomy": term.taxonomy,
+            "term_uri": term.term_uri,
+        }
+    ) | {"description": term.description}
+
+
+def organization_to_hsds(org):
+    return _compact(
+        {
+            "id": str(org.id),
+            "name": org.name,
+            "alternate_name": org.alternate_name,
+            # Required by the schema; may be empty.
+            "description": org.description or "",
+            "email": org.email,
+            "website": org.website,
+            "year_incorporated": org.year_founded,
+            "legal_status": org.get_legal_status_display() if org.legal_status else "",
+            "phones": [_phone(p, organization_id=str(org.id)) for p in org.phones.all()],
+        }
+    ) | {"description": org.description}
+
+
+def service_to_hsds(service):
+    """Return one HSDS service object. Confidential locations are left out."""
+    sid = str(service.id)
+    sals = [sal for sal in service.service_at_locations.all() if not sal.location.is_confidential]
+    schedules = list(service.schedules.all())
+    return _compact(
+        {
+            "id": sid,
+            "organization_id": str(service.organization_id),
+            "name": service.name,
+            "description": service.description,
+            "url": service.url,
+            "email": service.email,
+            "status": "active",
+            "application_process": service.application_process,
+            "fees_description": _fees_description(service),
+            "eligibility_description": service.eligibility,
+            "last_modified": service.updated_at.isoformat().replace("+00:00", "Z"),
+            "interpretation_services": ", ".join(
+                sl.language.name
+                for sl in service.service_languages.all()
+                if sl.via == LanguageVia.INTERPRETER
+            ),
+            "phones": [_phone(p, service_id=sid) for p in service.phones.all()],
+            "schedules": [
+                _schedule(s, service_id=sid) for s in schedules if s.service_at_location_id is None
+            ],
+            "service_areas": (
+                [
+                    {
+                        "id": stable_id(sid, "area"),
+                        "service_id": sid,
+                        "name": service.area_names or service.get_area_type_display(),
+                    }
+                ]
+            ),
+            "service_at_locations": [
+                _compact(
+                    {
+                        "id": str(sal.id),
+                        "service_id": sid,
+                        "location_id": str(sal.location_id),
+                        "description": sal.description,
+                        "schedules": [
+                            _schedule(s, service_at_location_id=str(sal.id))
+                            for s in schedules
+                            if s.service_at_location_id == sal.id
+                        ],
+                        "location": _location(sal.location),
+                    }
+                )
+                for sal in sals
+            ],
+            "languages": [
+                _compact(
+                    {
+                        "id": stable_id(sid, sl.language.code),
+                        "service_id": sid,
+                        "name": sl.language.name,
+                        "code": sl.language.code,
+                        "note": sl.get_via_display() if sl.via == LanguageVia.INTERPRETER else "",
+                    }
+                )
+                for sl in service.service_languages.all()
+            ],
+            "required_documents": [
+                {"id": stable_id(sid, "document", i), "service_id": sid, "document": doc}
+                for i, doc in enumerate(service.required_documents_list)
+            ],
+            "attributes": [
+                {
+                    "id": stable_id(sid, "attribute", term.id),
+                    "link_id": sid,
+                    "link_type": "service",
+                    "link_entity": "service",
+                    "taxonomy_term_id": str(term.id),
+                    "taxonomy_term": _term(term),
+                }
+                for term in service.taxonomy_terms.all()
+            ],
+            "organization": organization_to_hsds(service.organization),
+        }
+    )
+
+
+def services_for_hsds(services):
+    """Published services of published organizations, loaded in chunks."""
+    return (
+        services.public()
+        .select_related("organization")
+        .prefetch_related(
+            *service_prefetches(),
+            "organization__phones__languages",
+            "phones__languages",
+            "taxonomy_terms",
+        )
+        .order_by("organization__name", "name", "id")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+
+
+def json_chunks(services):
+    """Yield a JSON list of HSDS services piece by piece (for streaming)."""
+    yield b"["
+    first = True
+    for service in services:
+        yield (b"" if first else b",\n") + json.dumps(
+            service_to_hsds(service), ensure_ascii=False
+        ).encode()
+        first = False
+    yield b"]\n"
+
+
+# ---------------------------------------------------------------- reading
+
+PHONE_TYPES = {
+    "voice": PhoneType.VOICE,
+    "hotline": PhoneType.HOTLINE,
+    "text": PhoneType.TEXT,
+    "sms": PhoneType.TEXT,
+    "fax": PhoneType.FAX,
+}
+
+
+def _uuid(value):
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def _text(obj, key, limit=None):
+    value = obj.get(key)
+    if value is None:
+        return ""
+    value = str(value).strip()
+    return value[:limit] if limit else value
+
+
+def _term_code(term):
+    """A dotted lower-case code, from the term's code or else its name."""
+    raw = str(term.get("code") or term.get("name") or term.get("id") or "").lower()
+    parts = [re.sub(r"[^a-z0-9_-]+", "-", part).strip("-") for part in raw.split(".")]
+    return ".".join(p for p in parts if p)[:100]
+
+
+def _phones(items):
+    phones = []
+    for item in items or []:
+        number = _text(item, "number").strip('"')
+        if not number:
+            continue
+        phones.append(
+            PhoneRecord(
+                id=_uuid(item.get("id")),
+                number=number,
+                extension=_text(item, "extension"),
+                type=PHONE_TYPES.get(_text(item, "type").lower(), PhoneType.VOICE),
+                description=_text(item, "description", 200),
+                languages=[
+                    (_text(lang, "code"), _text(lang, "name"))
+                    for lang in item.get("languages") or []
+                    if lang.get("code")
+                ],
+            )
+        )
+    return phones
+
+
+def _hours(items):
+    """Weekly schedule rows -> (weekday, opens, closes); other rules are skipped."""
+    from datetime import time
+
+    hours = []
+    for item in items or []:
+        if (item.get("freq") or "WEEKLY").upper() != "WEEKLY":
+            continue
+        try:
+            opens = time.fromisoformat(_text(item, "opens_at"))
+            closes = time.fromisoformat(_text(item, "closes_at"))
+        except ValueError:
+            continue
+        days = [d.strip()[-2:] for d in _text(item, "byday").upper().split(",")]
+        days = [d for d in days if d in WEEKDAY_CODES]
+        # One row per day here; a one-day rule keeps its id.
+        row_id = _uuid(item.get("id")) if len(days) == 1 else None
+        for day in days:
+            if opens != closes:
+                hours.append(
+                    (
+                        WEEKDAY_CODES.index(day),
+                        opens.replace(tzinfo=None),
+                        closes.replace(tzinfo=None),
+                        row_id,
+                    )
+                )
+    return hours
+
+
+def _coordinates(data):
+    """Return (latitude, longitude), or (None, None) when either is missing or impossible."""
+    lat, lon = data.get("latitude"), data.get("longitude")
+    if not isinstance(lat, int | float) or not isinstance(lon, int | float):
+        return None, None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None, None
+    return float(lat), float(lon)
+
+
+def _location_record(source, path, data):
+    address = next(iter(data.get("addresses") or []), {})
+    latitude, longitude = _coordinates(data)
+    warnings = []
+    if latitude is None and data.get("latitude") is not None:
+        warnings.append(
+            RowError(source, f"{path}.latitude", _("Impossible coordinates were left out."))
+        )
+    return LocationRecord(
+        warnings=warnings,
+        source=source,
+        id=_uuid(data.get("id")),
+        columns={f: f"{path}.{f}" for f in ("name", "city", "state", "latitude", "longitude")},
+        fields={
+            "name": _text(data, "name", 200),
+            "address_1": _text(address, "address_1", 200),
+            "address_2": _text(address, "address_2", 200),
+            "city": _text(address, "city", 100),
+            "county": _text(address, "region", 100),
+            "state": _text(address, "state_province", 50),
+            "postal_code": _text(address, "postal_code", 10),
+            "country": (_text(address, "country") or "US")[:2].upper(),
+            "latitude": latitude,
+            "longitude": longitude,
+            "transit": _text(data, "transportation"),
+            "accessibility": "\n".join(
+                _text(a, "description")
+                for a in data.get("accessibility") or []
+                if a.get("description")
+            ),
+        },
+    )
+
+
+SERVICE_FIELDS = {"name": "name", "description": "description", "url": "url", "email": "email"}
+
+
+def _fee_labels():
+    """Fee labels as HSDS files carry them: in English, whatever the reader's language."""
+    with translation.override("en"):
+        return {choice.value: str(choice.label) for choice in Fee}
+
+
+def _fees_description(service):
+    label = _fee_labels()[service.fee]
+    return f"{label}. {service.fee_note}" if service.fee_note else label
+
+
+def _fee(fees):
+    """Return (fee, note) for an HSDS fees_description.
+
+    Our export writes "<label>" or "<label>. <note>"; other text is kept as
+    the note, and its first word decides free or not.
+    """
+    by_label = {label: value for value, label in _fee_labels().items()}
+    label, _dot, note = fees.partition(". ")
+    if label.rstrip(".") in by_label:
+        return by_label[label.rstrip(".")], note.strip()[:300]
+    lower = fees.lower()
+    if not fees or lower.startswith(("free", "gratis", "no cost")):
+        return Fee.FREE, fees[:300]
+    if lower.startswith("sliding"):
+        return Fee.SLIDING_SCALE, fees[:300]
+    if lower.startswith("low cost"):
+        return Fee.LOW_COST, fees[:300]
+    return Fee.PAID, fees[:300]
+
+
+def _service_record(source, data):
+    fee, fee_note = _fee(_text(data, "fees_description"))
+    record = ServiceRecord(
+        source=source,
+        id=_uuid(data.get("id")),
+        columns={
+            "name": "name",
+            "description": "description",
+            "url": "url",
+            "email": "email",
+            "fee_note": "fees_description",
+            "eligibility": "eligibility_description",
+        },
+        fields={
+            "name": _text(data, "name", 200),
+            "description": _text(data, "description"),
+            "url": _text(data, "url", 300),
+            "email": _text(data, "email"),
+            "fee": fee,
+            "fee_note": fee_note,
+            "eligibility": _text(data, "eligibility_description"),
+            "application_process": _text(data, "application_process"),
+            "area_names": "; ".join(
+                _text(a, "name") for a in data.get("service_areas") or [] if a.get("name")
+            )[:300],
+            "required_documents": "\n".join(
+                _text(d, "document")
+                for d in data.get("required_documents") or []
+                if d.get("document")
+            ),
+        },
+        phones=_phones(data.get("phones")),
+        hours=_hours(data.get("schedules")),
+        languages=[
+            (
+                _text(lang, "code"),
+                _text(lang, "name"),
+                LanguageVia.INTERPRETER
+                if "interpret" in _text(lang, "note").lower()
+                else LanguageVia.STAFF,
+            )
+            for lang in data.get("languages") or []
+            if lang.get("code")
+        ],
+        terms=[],
+    )
+    for attribute in data.get("attributes") or []:
+        term = attribute.get("taxonomy_term") or {}
+        code = _term_code(term)
+        if not code:
+            continue
+        record.terms.append(
+            TermRecord(
+                id=_uuid(term.get("id") or attribute.get("taxonomy_term_id")),
+                code=code,
+                name=_text(term, "name", 150) or code,
+                description=_text(term, "description"),
+                taxonomy=_text(term, "taxonomy", 50),
+                term_uri=_text(term, "term_uri"),
+                parent_id=_uuid(term.get("parent_id")),
+            )
+        )
+    return record
+
+
+def _organization_record(source, data):
+    return OrganizationRecord(
+        source=source,
+        id=_uuid(data.get("id")),
+        columns={
+            "name": "organization.name",
+            "website": "organization.website",
+            "email": "organization.email",
+            "description": "organization.description",
+            "slug": "organization.name",
+        },
+        fields={
+            "name": _text(data, "name", 200),
+            "alternate_name": _text(data, "alternate_name", 200),
+            "description": _text(data, "description"),
+            "website": _text(data, "website", 300),
+            "email": _text(data, "email"),
+            "year_founded": data.get("year_incorporated")
+            if isinstance(data.get("year_incorporated"), int)
+            else None,
+        },
+        phones=_phones(data.get("phones")),
+    )
+
+
+def _as_services(data):
+    """Return the service objects an HSDS object stands for, each with its organization.
+
+    Besides services, organizations (with their "services") and
+    service_at_location objects (with their "service") are accepted, as the
+    HSDS API returns all three.
+    """
+    if not isinstance(data, dict):
+        return [data]
+    if isinstance(data.get("service"), dict):  # a service_at_location
+        sal = {k: v for k, v in data.items() if k != "service"}
+        return [{**data["service"], "service_at_locations": [sal]}]
+    if "status" not in data and "organization" not in data:  # an organization
+        organization = {k: v for k, v in data.items() if k != "services"}
+        services = [s for s in data.get("services") or [] if isinstance(s, dict)]
+        if not services:
+            return [{"organization": organization}]
+        return [{**s, "organization": organization} for s in services]
+    return [data]
+
+
+def records_from_hsds(payload):
+    """Return (records, errors) for HSDS JSON: one object, a list, or an API page."""
+    if isinstance(payload, dict) and isinstance(payload.get("contents"), list):
+        items = payload["contents"]
+    elif isinstance(payload, list):
+        items = payload
+    else:
+        items = [payload]
+    errors = []
+    organizations = {}
+    for index, item in enumerate(items, start=1):
+        source = _("Item %d") % index
+        for data in _as_services(item):
+            org = _organization_for(source, data, organizations, errors)
+            if org is None or "name" not in data and "id" not in data:
+                continue
+            if not data.get("name"):
+                errors.append(RowError(source, "name", _("Each service needs a name.")))
+                continue
+            org.services.append(_service_for(source, data, org))
+    return list(organizations.values()), errors
+
+
+def _organization_for(source, data, organizations, errors):
+    org_data = data.get("organization") if isinstance(data, dict) else None
+    if not isinstance(org_data, dict) or not org_data.get("name"):
+        errors.append(
+            RowError(source, "organization", _("Each service needs its organization, with a name."))
+        )
+        return None
+    key = _uuid(org_data.get("id")) or org_data["name"].casefold()
+    org = organizations.get(key)
+    if org is None:
+        org = organizations[key] = _organization_record(source, org_data)
+        for i, loc in enumerate(org_data.get("locations") or []):
+            location = _location_record(source, f"organization.locations[{i}]", loc)
+            if location.fields["city"]:
+                org.locations[location.id or (source, "org", i)] = location
+    return org
+
+
+def _service_for(source, data, org):
+    service = _service_record(source, data)
+    for i, sal in enumerate(data.get("service_at_locations") or []):
+        loc = sal.get("location") if isinstance(sal, dict) else None
+        if not isinstance(loc, dict):
+            continue
+        location = _location_record(source, f"service_at_locations[{i}].location", loc)
+        if not location.fields["city"]:
+            continue  # a virtual location: nothing we can store
+        key = location.id or (source, i)
+        org.locations.setdefault(key, location)
+        service.locations.append(
+            (
+                key,
+                _uuid(sal.get("id")),
+                _text(sal, "description", 300),
+                _hours(sal.get("schedules")),
+            )
+        )
+    return service

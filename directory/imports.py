@@ -1,0 +1,867 @@
+"""Listings arriving: our CSV/Excel format and HSDS 3.0 JSON, all or nothing.
+
+Every format is first read into records (an organization with its phones,
+locations and services); nothing touches the database until the whole file
+has been read. Then the records are written in one transaction: each record
+is matched to an existing row (by id, then website, then name and city),
+validated with the models' own rules, and saved. If any row has an error,
+or on a dry run, the transaction is rolled back, so a file is imported
+whole or not at all, and the report lists every error with its row and
+column.
+"""
+
+import csv
+import io
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .exports import (
+    CURATOR_COLUMNS,
+    PUBLIC_HEADER,
+    WEEKDAY_CODES,
+    unneutralise,
+)
+from .models import (
+    AreaType,
+    Fee,
+    Kind,
+    Language,
+    LanguageVia,
+    Location,
+    Organization,
+    OrganizationKind,
+    Phone,
+    PhoneType,
+    Population,
+    PopulationServed,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceLanguage,
+    Status,
+    TaxonomyTerm,
+)
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (wrong format, not UTF-8, bad JSON)."""
+
+
+@dataclass
+class RowError:
+    row: str
+    column: str
+    message: str
+
+    def __str__(self):
+        return (
+            f"{self.row}, {self.column}: {self.message}"
+            if self.column
+            else f"{self.row}: {self.message}"
+        )
+
+
+@dataclass
+class PhoneRecord:
+    number: str
+    extension: str = ""
+    type: str = PhoneType.VOICE
+    is_24_hours: bool = False
+    description: str = ""
+    id: uuid.UUID | None = None
+    languages: list = field(default_factory=list)  # [(code, name)]
+
+
+@dataclass
+class TermRecord:
+    code: str
+    name: str
+    id: uuid.UUID | None = None
+    description: str = ""
+    taxonomy: str = ""
+    term_uri: str = ""
+    parent_id: uuid.UUID | None = None
+
+
+@dataclass
+class LocationRecord:
+    source: str
+    fields: dict
+    columns: dict  # model field -> column name, for error messages
+    id: uuid.UUID | None = None
+    # Things changed on the way in, such as impossible coordinates left out.
+    warnings: list = field(default_factory=list)
+
+
+@dataclass
+class ServiceRecord:
+    source: str
+    fields: dict
+    columns: dict
+    id: uuid.UUID | None = None
+    terms: list | None = None  # [TermRecord]
+    populations: list | None = None
+    languages: list | None = None  # [(code, name, via)]
+    phones: list | None = None
+    hours: list | None = None  # [(weekday, opens, closes, id or None)], the service's usual hours
+    # [(location key, sal id, sal description, hours like above or None)]
+    locations: list = field(default_factory=list)
+
+
+@dataclass
+class OrganizationRecord:
+    source: str
+    fields: dict
+    columns: dict
+    id: uuid.UUID | None = None
+    kinds: list | None = None
+    phones: list | None = None
+    locations: dict = field(default_factory=dict)  # key -> LocationRecord
+    services: list = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    source: str
+    model: str
+    name: str
+    action: str  # "created" or "updated"
+    matched_by: str = ""
+
+
+@dataclass
+class ImportReport:
+    outcomes: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def created(self):
+        return [o for o in self.outcomes if o.action == "created"]
+
+    @property
+    def updated(self):
+        return [o for o in self.outcomes if o.action == "updated"]
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_file(name, data):
+    """Return (records, errors) for uploaded bytes, choosing the format by name."""
+    lower = name.lower()
+    if lower.endswith(".json"):
+        from .hsds import records_from_hsds
+
+        try:
+            payload = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ImportFileError(_("This is not a valid JSON file: %s") % exc) from None
+        return records_from_hsds(payload)
+    if lower.endswith(".xlsx"):
+        return records_from_table(_xlsx_rows(data))
+    if lower.endswith(".csv"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                _("The CSV file is not UTF-8. Save it as “CSV UTF-8” and try again.")
+            ) from None
+        return records_from_table(csv.reader(io.StringIO(text, newline="")))
+    raise ImportFileError(_("Upload a .csv, .xlsx or .json (HSDS) file."))
+
+
+def _xlsx_rows(data):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise ImportFileError(_("This is not a readable Excel (.xlsx) file.")) from exc
+    for row in workbook.worksheets[0].iter_rows(values_only=True):
+        yield ["" if v is None else _xlsx_text(v) for v in row]
+
+
+def _xlsx_text(value):
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+CURATOR_HEADER = {c.name for c in CURATOR_COLUMNS}
+
+ORGANIZATION_COLUMNS = {
+    "name": "organization_name",
+    "alternate_name": "organization_alternate_name",
+    "description": "organization_description",
+    "website": "organization_website",
+    "email": "organization_email",
+    "year_founded": "year_founded",
+    "legal_status": "legal_status",
+    "doj_recognized": "doj_recognized",
+    "doj_recognition_expires_on": "doj_recognition_expires_on",
+    "accredited_representatives_full": "accredited_representatives_full",
+    "accredited_representatives_partial": "accredited_representatives_partial",
+    "attorneys_on_staff": "attorneys_on_staff",
+    "slug": "organization_name",
+}
+SERVICE_COLUMNS = {
+    "name": "service_name",
+    "description": "service_description",
+    "url": "service_url",
+    "email": "service_email",
+    "fee": "fee",
+    "fee_note": "fee_note",
+    "eligibility": "eligibility",
+    "application_process": "application_process",
+    "walk_in": "walk_in",
+    "by_appointment": "by_appointment",
+    "by_hotline": "by_hotline",
+    "online": "online",
+    "remote_by_phone": "remote_by_phone",
+    "remote_by_video": "remote_by_video",
+    "required_documents": "required_documents",
+    "area_type": "area_type",
+    "area_names": "area_names",
+    "serves_detained": "serves_detained",
+    "open_24_7": "open_24_7",
+    "appointment_only": "appointment_only",
+    "time_zone": "time_zone",
+}
+LOCATION_COLUMNS = {
+    "name": "location_name",
+    "is_confidential": "confidential_address",
+    "address_1": "address_1",
+    "address_2": "address_2",
+    "city": "city",
+    "county": "county",
+    "state": "state",
+    "postal_code": "postal_code",
+    "country": "country",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "accessibility": "accessibility",
+    "transit": "transit",
+}
+BOOLEAN_FIELDS = {
+    "doj_recognized",
+    "walk_in",
+    "by_appointment",
+    "by_hotline",
+    "online",
+    "remote_by_phone",
+    "remote_by_video",
+    "serves_detained",
+    "open_24_7",
+    "appointment_only",
+    "is_confidential",
+}
+INTEGER_FIELDS = {
+    "year_founded",
+    "accredited_representatives_full",
+    "accredited_representatives_partial",
+    "attorneys_on_staff",
+}
+FLOAT_FIELDS = {"latitude", "longitude"}
+DATE_FIELDS = {"doj_recognition_expires_on"}
+CHOICE_FIELDS = {"fee": Fee, "area_type": AreaType}
+# Blank means "the model's default" for these, not an empty value.
+DEFAULTED_FIELDS = {"fee": Fee.FREE, "area_type": AreaType.LOCAL, "country": "US"}
+
+PHONE_PATTERN = re.compile(
+    r"^(?P<number>[^\[]+?)(?:\s+x(?P<ext>\S+))?(?:\s+\[(?P<flags>[^\]]*)\])?$"
+)
+HOURS_PATTERN = re.compile(
+    r"^(?P<day>[A-Za-z]{2})\s+(?P<opens>\d{1,2}:\d{2})\s*-\s*(?P<closes>\d{1,2}:\d{2})$"
+)
+LANGUAGE_PATTERN = re.compile(r"^(?P<code>[a-zA-Z-]{2,12})(?:\s*\((?P<via>interpreter|staff)\))?$")
+
+
+class _Row:
+    """One table row, whose parse errors are collected rather than raised."""
+
+    def __init__(self, number, values, errors):
+        self.source = _("Row %d") % number
+        self.values = values
+        self.errors = errors
+
+    def get(self, column):
+        return unneutralise((self.values.get(column) or "").strip())
+
+    def error(self, column, message):
+        self.errors.append(RowError(self.source, column, str(message)))
+
+    def typed(self, fieldname, column):
+        raw = self.get(column)
+        if fieldname in BOOLEAN_FIELDS:
+            return parse_bool(raw, lambda m: self.error(column, m))
+        if raw == "":
+            if fieldname in DEFAULTED_FIELDS:
+                return DEFAULTED_FIELDS[fieldname]
+            if fieldname in INTEGER_FIELDS:
+                return 0 if fieldname.startswith(("accredited", "attorneys")) else None
+            if fieldname in FLOAT_FIELDS or fieldname in DATE_FIELDS:
+                return None
+            return ""
+        try:
+            if fieldname in INTEGER_FIELDS:
+                return int(raw)
+            if fieldname in FLOAT_FIELDS:
+                return float(raw)
+            if fieldname in DATE_FIELDS:
+                return date.fromisoformat(raw)
+        except ValueError:
+            self.error(column, _("“%s” is not a valid value here.") % raw)
+            return None
+        if fieldname in CHOICE_FIELDS and raw not in CHOICE_FIELDS[fieldname].values:
+            allowed = ", ".join(CHOICE_FIELDS[fieldname].values)
+            self.error(
+                column,
+                _("“%(value)s” is not one of: %(allowed)s.") % {"value": raw, "allowed": allowed},
+            )
+        return raw
+
+    def fields(self, columns):
+        return {f: self.typed(f, c) for f, c in columns.items() if f != "slug"}
+
+    def uuid(self, column):
+        raw = self.get(column)
+        if not raw:
+            return None
+        try:
+            return uuid.UUID(raw)
+        except ValueError:
+            self.error(column, _("“%s” is not a valid id.") % raw)
+            return None
+
+    def items(self, column):
+        return [part.strip() for part in self.get(column).split(";") if part.strip()]
+
+
+def parse_bool(raw, report):
+    value = raw.strip().lower()
+    if value in ("yes", "y", "true", "1", "sí", "si", "x"):
+        return True
+    if value in ("", "no", "n", "false", "0"):
+        return False
+    report(_("Write yes or no, not “%s”.") % raw)
+    return False
+
+
+def parse_phones(row, column):
+    phones = []
+    for item in row.items(column):
+        match = PHONE_PATTERN.match(item)
+        flags = (
+            [f.strip() for f in (match.group("flags") or "").split(",") if f.strip()]
+            if match
+            else []
+        )
+        kinds = [f for f in flags if f != "24h"]
+        if not match or len(kinds) > 1 or any(k not in PhoneType.values for k in kinds):
+            row.error(
+                column,
+                _("Cannot read the phone “%s”. Write it like (213) 555-0100 x12 [hotline, 24h].")
+                % item,
+            )
+            continue
+        phones.append(
+            PhoneRecord(
+                number=match.group("number").strip(),
+                extension=match.group("ext") or "",
+                type=kinds[0] if kinds else PhoneType.VOICE,
+                is_24_hours="24h" in flags,
+            )
+        )
+    return phones
+
+
+def parse_hours(row, column):
+    hours = []
+    for item in row.items(column):
+        match = HOURS_PATTERN.match(item)
+        try:
+            day = WEEKDAY_CODES.index(match.group("day").upper()) if match else -1
+            opens = time.fromisoformat(match.group("opens").zfill(5)) if match else None
+            closes = time.fromisoformat(match.group("closes").zfill(5)) if match else None
+        except ValueError:
+            day = -1
+        if day < 0 or opens == closes:
+            row.error(
+                column, _("Cannot read the hours “%s”. Write them like MO 09:00-17:00.") % item
+            )
+            continue
+        hours.append((day, opens, closes, None))
+    return hours
+
+
+def parse_languages(row, column):
+    languages = []
+    for item in row.items(column):
+        match = LANGUAGE_PATTERN.match(item)
+        if not match:
+            row.error(
+                column,
+                _("Cannot read the language “%s”. Write a code such as es or ko (interpreter).")
+                % item,
+            )
+            continue
+        languages.append((match.group("code").lower(), "", match.group("via") or LanguageVia.STAFF))
+    return languages
+
+
+def parse_codes(row, column, choices):
+    codes = row.items(column)
+    for code in codes:
+        if code not in choices.values:
+            row.error(
+                column,
+                _("“%(value)s” is not one of: %(allowed)s.")
+                % {"value": code, "allowed": ", ".join(choices.values)},
+            )
+    return [c for c in codes if c in choices.values]
+
+
+def records_from_table(table_rows):
+    """Read our CSV/Excel layout: rows grouped into organizations and services."""
+    errors = []
+    table_rows = iter(table_rows)
+    header = [h.strip().lstrip("\ufeff") for h in next(table_rows, [])]
+    unknown = [h for h in header if h and h not in PUBLIC_HEADER and h not in CURATOR_HEADER]
+    if unknown:
+        errors.append(
+            RowError(
+                _("Header"),
+                ", ".join(unknown),
+                _("Unknown column. Use the columns of an exported file."),
+            )
+        )
+    if "organization_name" not in header:
+        errors.append(RowError(_("Header"), "organization_name", _("This column is required.")))
+        return [], errors
+    organizations = {}
+    for number, values in enumerate(table_rows, start=2):
+        if not any((v or "").strip() for v in values):
+            continue
+        row = _Row(number, dict(zip(header, values, strict=False)), errors)
+        _read_row(row, organizations)
+    return list(organizations.values()), errors
+
+
+def _read_row(row, organizations):
+    org_id = row.uuid("organization_id")
+    name = row.get("organization_name")
+    if not name:
+        row.error("organization_name", _("Every row needs the organization's name."))
+        return
+    key = org_id or (name.casefold(), row.get("organization_website"))
+    org = organizations.get(key)
+    if org is None:
+        org = organizations[key] = OrganizationRecord(
+            source=row.source,
+            id=org_id,
+            fields=row.fields(ORGANIZATION_COLUMNS),
+            columns=ORGANIZATION_COLUMNS,
+            kinds=parse_codes(row, "organization_kinds", Kind),
+            phones=parse_phones(row, "organization_phones"),
+        )
+    location_key = None
+    if any(row.get(c) for c in ("location_id", "city", "address_1", "location_name")):
+        location_id = row.uuid("location_id")
+        location_key = location_id or (
+            row.get("location_name"),
+            row.get("address_1"),
+            row.get("city"),
+        )
+        if location_key not in org.locations:
+            org.locations[location_key] = LocationRecord(
+                source=row.source,
+                id=location_id,
+                fields=row.fields(LOCATION_COLUMNS),
+                columns=LOCATION_COLUMNS,
+            )
+    service_name = row.get("service_name")
+    service_id = row.uuid("service_id")
+    if not service_name:
+        if service_id:
+            row.error("service_name", _("A row with a service needs the service's name."))
+        return
+    service = next(
+        (
+            s
+            for s in org.services
+            if (service_id and s.id == service_id)
+            or (not service_id and s.fields["name"].casefold() == service_name.casefold())
+        ),
+        None,
+    )
+    if service is None:
+        service = ServiceRecord(
+            source=row.source,
+            id=service_id,
+            fields=row.fields(SERVICE_COLUMNS),
+            columns=SERVICE_COLUMNS,
+            terms=[TermRecord(code=c, name="") for c in row.items("categories")],
+            populations=parse_codes(row, "populations", Population),
+            languages=parse_languages(row, "languages"),
+            phones=parse_phones(row, "service_phones"),
+            hours=parse_hours(row, "hours"),
+        )
+        org.services.append(service)
+    if location_key is not None:
+        service.locations.append((location_key, None, "", None))
+
+
+# ---------------------------------------------------------------- writing
+
+
+class _Writer:
+    def __init__(self, report, publish):
+        self.report = report
+        self.publish = publish
+        self.terms_by_id = {}
+
+    def error(self, source, column, message):
+        self.report.errors.append(RowError(source, column, str(message)))
+
+    def validation_errors(self, record, exc, prefix=""):
+        for fieldname, messages in exc.message_dict.items():
+            column = record.columns.get(fieldname, fieldname if fieldname != "__all__" else "")
+            for message in messages:
+                self.error(record.source, f"{prefix}{column}", message)
+
+    def save(self, record, instance, exclude=()):
+        try:
+            instance.full_clean(exclude=list(exclude), validate_unique=True)
+        except ValidationError as exc:
+            self.validation_errors(record, exc)
+            return False
+        instance.save()
+        return True
+
+    def outcome(self, record, instance, created, matched_by=""):
+        self.report.outcomes.append(
+            Outcome(
+                source=record.source,
+                model=str(instance._meta.verbose_name),
+                name=str(instance),
+                action="created" if created else "updated",
+                matched_by=matched_by,
+            )
+        )
+
+    # -- organizations
+
+    def match_organization(self, record):
+        if record.id:
+            org = Organization.objects.filter(pk=record.id).first()
+            if org:
+                return org, _("id")
+        website = record.fields.get("website")
+        if website:
+            org = Organization.objects.filter(website__iexact=website).first()
+            if org:
+                return org, _("website")
+        cities = {
+            loc.fields.get("city") for loc in record.locations.values() if loc.fields.get("city")
+        }
+        if cities:
+            org = (
+                Organization.objects.filter(
+                    name__iexact=record.fields["name"], locations__city__in=cities
+                )
+                .distinct()
+                .first()
+            )
+            if org:
+                return org, _("name and city")
+        return None, ""
+
+    def write_organization(self, record):
+        org, matched_by = self.match_organization(record)
+        created = org is None
+        if created:
+            org = Organization(status=Status.DRAFT)
+            if record.id:
+                org.id = record.id
+            org.slug = self.unique_slug(record.fields["name"])
+        for name, value in record.fields.items():
+            setattr(org, name, value)
+        if self.publish:
+            org.status = Status.PUBLISHED
+        if not self.save(record, org):
+            return
+        self.outcome(record, org, created, matched_by)
+        if record.kinds is not None:
+            org.kinds.set(OrganizationKind.objects.filter(code__in=record.kinds))
+        if record.phones is not None:
+            self.replace_phones(record, org.phones.all(), record.phones, organization=org)
+        locations = {}
+        for key, location_record in record.locations.items():
+            locations[key] = self.write_location(location_record, org)
+        for service_record in record.services:
+            self.write_service(service_record, org, locations)
+        if self.publish and not org.has_contact_method():
+            self.error(
+                record.source,
+                "",
+                _("%s cannot be published: it has no website, email or phone.") % org.name,
+            )
+
+    def unique_slug(self, name):
+        base = (slugify(name) or "organization")[:190]
+        slug, n = base, 1
+        while Organization.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    # -- locations
+
+    def write_location(self, record, org):
+        self.report.warnings.extend(record.warnings)
+        location = None
+        matched_by = ""
+        if record.id:
+            location = Location.objects.filter(pk=record.id, organization=org).first()
+            matched_by = _("id")
+        if location is None:
+            location = Location.objects.filter(
+                organization=org,
+                name=record.fields.get("name", ""),
+                address_1=record.fields.get("address_1", ""),
+                city=record.fields.get("city", ""),
+            ).first()
+            matched_by = _("name and address")
+        created = location is None
+        if created:
+            location = Location(organization=org)
+            if record.id and not Location.objects.filter(pk=record.id).exists():
+                location.id = record.id
+        for name, value in record.fields.items():
+            # Exports never carry a confidential street address, so a blank
+            # one in the file must not wipe the one we hold.
+            if (
+                not created
+                and location.is_confidential
+                and name in PRIVATE_LOCATION_FIELDS
+                and value in ("", None)
+            ):
+                continue
+            setattr(location, name, value)
+        if not self.save(record, location, exclude=["organization"]):
+            return None
+        self.outcome(record, location, created, "" if created else matched_by)
+        return location
+
+    # -- services
+
+    def write_service(self, record, org, locations):
+        service = None
+        matched_by = ""
+        if record.id:
+            service = Service.objects.filter(pk=record.id).first()
+            matched_by = _("id")
+            if service and service.organization_id != org.id:
+                self.error(
+                    record.source,
+                    "service_id",
+                    _("This service id belongs to another organization."),
+                )
+                return
+        if service is None and org.pk:
+            service = Service.objects.filter(
+                organization=org, name__iexact=record.fields["name"]
+            ).first()
+            matched_by = _("organization and name")
+        created = service is None
+        if created:
+            service = Service(organization=org, status=Status.DRAFT)
+            if record.id:
+                service.id = record.id
+        for name, value in record.fields.items():
+            setattr(service, name, value)
+        if self.publish:
+            service.status = Status.PUBLISHED
+        if not self.save(record, service, exclude=["organization"]):
+            return
+        self.outcome(record, service, created, "" if created else matched_by)
+        if record.terms is not None:
+            service.taxonomy_terms.set(
+                [t for t in (self.term(record, t) for t in record.terms) if t]
+            )
+        if record.populations is not None:
+            service.populations.set(PopulationServed.objects.filter(code__in=record.populations))
+        if record.languages is not None:
+            service.service_languages.all().delete()
+            seen = set()
+            for code, name, via in record.languages:
+                language = self.language(record, code, name)
+                if language and language.pk not in seen:
+                    seen.add(language.pk)
+                    ServiceLanguage.objects.create(service=service, language=language, via=via)
+        if record.phones is not None:
+            self.replace_phones(record, service.phones.all(), record.phones, service=service)
+        if record.hours is not None:
+            service.schedules.filter(service_at_location__isnull=True).delete()
+            self.create_hours(record, service, record.hours)
+        for key, sal_id, description, hours in record.locations:
+            location = locations.get(key)
+            if location is None:
+                continue
+            sal = ServiceAtLocation.objects.filter(service=service, location=location).first()
+            if sal is None:
+                sal = ServiceAtLocation(service=service, location=location)
+                if sal_id and not ServiceAtLocation.objects.filter(pk=sal_id).exists():
+                    sal.id = sal_id
+            if description:
+                sal.description = description[:300]
+            sal.save()
+            if hours is not None:
+                sal.schedules.all().delete()
+                self.create_hours(record, service, hours, sal)
+
+    def create_hours(self, record, service, hours, sal=None):
+        for weekday, opens, closes, row_id in hours:
+            row = Schedule(
+                service=service,
+                service_at_location=sal,
+                weekday=weekday,
+                opens_at=opens,
+                closes_at=closes,
+            )
+            if row_id and not Schedule.objects.filter(pk=row_id).exists():
+                row.id = row_id
+            row.save()
+
+    def replace_phones(self, record, existing, phones, **owner):
+        """Make the owner's phones the file's; the same number keeps what the file lacks.
+
+        A spreadsheet carries no phone descriptions or languages, so a phone
+        matched by number and extension keeps its own.
+        """
+        kept = {}
+        for phone in existing:
+            key = (phone.number, phone.extension)
+            if key in kept:
+                phone.delete()
+            else:
+                kept[key] = phone
+        seen = set()
+        for data in phones:
+            key = (data.number[:30], str(data.extension)[:10])
+            if key in seen:
+                continue
+            seen.add(key)
+            phone = kept.pop(key, None)
+            if phone is None:
+                phone = Phone(number=key[0], extension=key[1], **owner)
+                if data.id and not Phone.objects.filter(pk=data.id).exists():
+                    phone.id = data.id
+            phone.type = data.type
+            phone.is_24_hours = data.is_24_hours
+            if data.description:
+                phone.description = data.description[:200]
+            if not self.save(record, phone, exclude=["organization", "service"]):
+                continue
+            if data.languages:
+                languages = [self.language(record, code, name) for code, name in data.languages]
+                phone.languages.set([lang for lang in languages if lang])
+        for phone in kept.values():
+            phone.delete()
+
+    def language(self, record, code, name):
+        code = (code or "").strip().lower()
+        if not code:
+            return None
+        language = Language.objects.filter(code=code).first()
+        if language is None:
+            language = Language(code=code, name=(name or code)[:80])
+            if not self.save(record, language):
+                return None
+        return language
+
+    def term(self, record, data):
+        """Return the term for the file's term, creating unknown ones."""
+        term = None
+        if data.id:
+            term = TaxonomyTerm.objects.filter(pk=data.id).first()
+        if term is None:
+            term = TaxonomyTerm.objects.filter(code=data.code).first()
+        if term is not None:
+            return term
+        term = TaxonomyTerm(
+            code=data.code,
+            name=(data.name or data.code)[:150],
+            description=data.description,
+            taxonomy=(data.taxonomy or "imported")[:50],
+            term_uri=data.term_uri,
+        )
+        if data.id:
+            term.id = data.id
+        parent = None
+        if data.parent_id:
+            parent = TaxonomyTerm.objects.filter(pk=data.parent_id).first()
+        if parent is None and "." in data.code:
+            parent = TaxonomyTerm.objects.filter(code=data.code.rsplit(".", 1)[0]).first()
+        if parent is not None and data.code.startswith(f"{parent.code}."):
+            term.parent = parent
+        if not self.save(record, term):
+            return None
+        return term
+
+
+# What exports leave blank for a confidential location: a name, transit or
+# access note can give the place away as surely as its street.
+PRIVATE_LOCATION_FIELDS = {
+    "name",
+    "address_1",
+    "address_2",
+    "postal_code",
+    "latitude",
+    "longitude",
+    "accessibility",
+    "transit",
+}
+
+
+def import_records(records, *, publish=False, dry_run=False, errors=(), progress=None):
+    """Write records in one transaction; roll back on any error or a dry run."""
+    report = ImportReport(errors=list(errors))
+    writer = _Writer(report, publish)
+    with transaction.atomic():
+        for record in records:
+            try:
+                with transaction.atomic():
+                    writer.write_organization(record)
+            except IntegrityError as exc:
+                writer.error(
+                    record.source, "", _("This row conflicts with existing data: %s") % exc
+                )
+            if progress:
+                progress()
+        if report.errors or dry_run:
+            transaction.set_rollback(True)
+        else:
+            report.written = True
+    return report
+
+
+def import_file(name, data, **kwargs):
+    """Read and import a file; an unreadable file is one error in the report."""
+    try:
+        records, errors = read_file(name, data)
+    except ImportFileError as exc:
+        return ImportReport(errors=[RowError(_("File"), "", str(exc))])
+    return import_records(records, errors=errors, **kwargs)

@@ -1,0 +1,66 @@
+"""Import listings from our CSV/Excel format or HSDS 3.0 JSON.
+
+Curators arrive with years of spreadsheets, and partners send HSDS. The file
+is imported whole or not at all: any invalid row means nothing is written,
+and every error is listed with its row and column. Listings arrive as drafts
+unless --publish is given.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, no_translations
+
+from directory.imports import ImportFileError, import_records, read_file
+from directory.progress import ProgressBar
+
+
+class Command(BaseCommand):
+    help = "Import listings from a .csv, .xlsx or HSDS .json file (all or nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "path", help="A .csv or .xlsx file in our export format, or HSDS .json."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file and report, but write nothing."
+        )
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="Publish the imported listings (default: drafts).",
+        )
+
+    @no_translations
+    def handle(self, *args, path, dry_run=False, publish=False, verbosity=1, **options):
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
+        try:
+            records, errors = read_file(path.name, data)
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from None
+        bar = ProgressBar("Importing", len(records), stream=self.stderr._out)
+        report = import_records(
+            records, publish=publish, dry_run=dry_run, errors=errors, progress=bar.advance
+        )
+        bar.finish()
+        if verbosity >= 2:
+            for outcome in report.outcomes:
+                matched = f" (matched by {outcome.matched_by})" if outcome.matched_by else ""
+                self.stdout.write(
+                    f"{outcome.source}: {outcome.action} {outcome.model} “{outcome.name}”{matched}"
+                )
+        for error in report.errors:
+            self.stderr.write(str(error))
+        summary = (
+            f"{len(report.created)} created, {len(report.updated)} updated, "
+            f"{len(report.errors)} errors"
+        )
+        if report.errors:
+            raise CommandError(f"Nothing was imported: {summary}.")
+        if dry_run:
+            self.stdout.write(self.style.WARNING(f"Dry run, nothing written: {summary}."))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Imported: {summary}."))
