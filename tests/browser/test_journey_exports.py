@@ -7,8 +7,11 @@ PDF by the browser and read back with pdftotext.
 """
 
 import csv
+import os
 import re
+import shutil
 import subprocess
+import warnings
 
 import pytest
 
@@ -66,11 +69,16 @@ def test_csv_and_resource_sheet_match_the_results_on_screen(
     entries = page.locator(".sheet__name strong").all_inner_texts()
     assert sorted(entries) == on_screen
     assert page.locator(".sheet__more").count() == 0  # nothing left off
-    printed = pdf_text(page, tmp_path)
-    assert [name for name in on_screen if name not in printed] == []
-    assert [org.name for org in directory.others if org.name in printed] == []
-    # Each listing here has one phone number, printed once.
-    assert printed.count("(213) 555-") == len(on_screen)
+    if shutil.which("pdftotext") or os.environ.get("CI") == "true":
+        printed = pdf_text(page, tmp_path)
+        assert [name for name in on_screen if name not in printed] == []
+        assert [org.name for org in directory.others if org.name in printed] == []
+        # Each listing here has one phone number, printed once.
+        assert printed.count("(213) 555-") == len(on_screen)
+    else:
+        warnings.warn(
+            "pdftotext (poppler-utils) is missing: the printed sheet was not read", stacklevel=1
+        )
 
     assert_only_own_origin(context, live_server.url)
     assert_leaves_no_trace(context, page)

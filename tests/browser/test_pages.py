@@ -2,8 +2,8 @@
 
 Each visit saves a full-page screenshot to test-artifacts/screenshots/ and
 checks accessibility (axe-core, WCAG 2.1 AA), privacy (own origin only, no
-cookie, no storage), that no request is wasted, and layout (no sideways
-scrolling, text zoom to 200%).
+cookie but the CSRF cookie on form pages, no storage), that no request is
+wasted, and layout (no sideways scrolling, text zoom to 200%).
 """
 
 import pytest
