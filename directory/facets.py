@@ -113,6 +113,10 @@ def compute(filterset):
         facets[name] = [
             _option("1", filterset.form.fields[name].label, count, bool(data.get(name)))
         ]
+    # Options that would give no results are left out (unless chosen), to keep
+    # the page small; a group left with none is not shown at all.
+    for name in ("category", "language", "credential", "kind", "population"):
+        facets[name] = [o for o in facets[name] if o["count"] or o["selected"]]
     return facets
 
 
