@@ -746,10 +746,7 @@ class ModerationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Accept selected submissions"), permissions=["change"])
     def accept(self, request, queryset):
-        count = 0
-        for submission in queryset.filter(status=Moderation.NEW):
-            submission.accept(request.user)
-            count += 1
+        count = self._moderate(request, queryset, "accept")
         self.message_user(
             request,
             ngettext("Accepted %d submission.", "Accepted %d submissions.", count) % count,
@@ -758,15 +755,19 @@ class ModerationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Reject selected submissions"), permissions=["change"])
     def reject(self, request, queryset):
-        count = 0
-        for submission in queryset.filter(status=Moderation.NEW):
-            submission.reject(request.user)
-            count += 1
+        count = self._moderate(request, queryset, "reject")
         self.message_user(
             request,
             ngettext("Rejected %d submission.", "Rejected %d submissions.", count) % count,
             messages.SUCCESS,
         )
+
+    def _moderate(self, request, queryset, decision):
+        """Accept or reject the still-new submissions; return how many."""
+        new = list(queryset.filter(status=Moderation.NEW))
+        for submission in new:
+            getattr(submission, decision)(request.user)
+        return len(new)
 
 
 @admin.register(Suggestion)

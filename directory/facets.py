@@ -61,21 +61,21 @@ def compute(filterset):
         for code, label in filterset.form.fields["category"].choices
     ]
 
-    orgs, services = results_without("language")
-    counts = dict(
-        services.filter(organization__in=orgs)
-        .values_list("service_languages__language__code")
-        .annotate(n=Count("organization", distinct=True))
-    )
-    facets["language"] = _options(filterset, "language", counts)
+    def organizations_per(name, service_field):
+        """One grouped query: organizations per value of a service field."""
+        orgs, services = results_without(name)
+        return dict(
+            services.filter(organization__in=orgs)
+            .values_list(service_field)
+            .annotate(n=Count("organization", distinct=True))
+        )
 
-    orgs, services = results_without("population")
-    counts = dict(
-        services.filter(organization__in=orgs)
-        .values_list("populations__code")
-        .annotate(n=Count("organization", distinct=True))
+    facets["language"] = _options(
+        filterset, "language", organizations_per("language", "service_languages__language__code")
     )
-    facets["population"] = _options(filterset, "population", counts)
+    facets["population"] = _options(
+        filterset, "population", organizations_per("population", "populations__code")
+    )
 
     orgs, _services = results_without("kind")
     counts = dict(
@@ -113,6 +113,10 @@ def compute(filterset):
         facets[name] = [
             _option("1", filterset.form.fields[name].label, count, bool(data.get(name)))
         ]
+    # Options that would give no results are left out (unless chosen), to keep
+    # the page small; a group left with none is not shown at all.
+    for name in ("category", "language", "credential", "kind", "population"):
+        facets[name] = [o for o in facets[name] if o["count"] or o["selected"]]
     return facets
 
 

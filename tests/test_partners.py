@@ -94,3 +94,35 @@ def test_visibility_is_a_database_invariant(db):
 
     with pytest.raises(IntegrityError):
         make_organization(visibility="anyone")
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "partner"])
+def test_they_never_reach_search_exports_or_the_sitemap(
+    client, secret, partner, signed_in, tmp_path
+):
+    from django.core.management import call_command
+
+    make_service(make_organization(name="Open Door Clinic"), name="Raid hotline")
+    if signed_in:
+        client.force_login(partner)
+    pages = [
+        reverse("directory:search") + "?q=raid",
+        reverse("directory:search-sheet") + "?q=raid",
+        "/sitemap.xml",
+        *(
+            reverse("directory:search-export", args=[fmt]) + "?q=raid"
+            for fmt in ("csv", "vcf", "json")
+        ),
+    ]
+    for url in pages:
+        r = client.get(url)
+        body = b"".join(r.streaming_content) if r.streaming else r.content
+        assert r.status_code == 200, url
+        assert b"Rapid Response Line" not in body, url
+        assert b"Open Door Clinic" in body or url == "/sitemap.xml", url
+    for fmt in ("csv", "hsds", "vcf"):
+        out = tmp_path / f"export.{fmt}"
+        call_command("export_listings", "--format", fmt, "-o", str(out), verbosity=0)
+        text = out.read_text(encoding="utf-8-sig")
+        assert "Rapid Response Line" not in text
+        assert "Open Door Clinic" in text

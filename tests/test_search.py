@@ -277,3 +277,12 @@ def test_page_numbers_out_of_range(client, page, shown):
     for n in range(25):
         make_organization(f"Org {n:02}")
     assert search(client, page=page).context["page"].number == shown
+
+
+def test_filter_groups_with_nothing_to_offer_are_not_shown(client):
+    make_service(make_organization("Plain org"), languages=["es"])
+    r = search(client)
+    assert r.context["facets"]["credential"] == []
+    html = r.content.decode()
+    assert f"<legend>{r.context['filter'].form.fields['credential'].label}</legend>" not in html
+    assert f"<legend>{r.context['filter'].form.fields['language'].label}</legend>" in html
