@@ -1,10 +1,11 @@
 """Staff members for the admin journeys, signing in with both factors in the browser."""
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.browser.directory_data import seed_roles
+from tests.factories import make_staff
 
 PASSWORD = "correct-horse-battery"
 
@@ -13,8 +14,7 @@ def make_staff_with_app(username, group):
     """A staff member in `group` who has paired an authenticator app (a TOTP device)."""
     if not Group.objects.filter(name=group).exists():
         seed_roles()
-    user = User.objects.create_user(username, password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
+    user = make_staff(username, group, password=PASSWORD)
     TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     return user
 
