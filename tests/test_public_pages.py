@@ -75,7 +75,7 @@ def test_public_pages_set_no_cookie_and_load_nothing_from_elsewhere(client, orga
         assert r.status_code == 200, url
         assert not r.cookies, url
         assert "Set-Cookie" not in r.headers, url
-        assert r.headers["Referrer-Policy"] == "no-referrer", url
+        assert r.headers["Referrer-Policy"] == "same-origin", url
         for target in ASSET.findall(r.content.decode()):
             assert target.startswith("/"), (url, target)
 

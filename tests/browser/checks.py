@@ -39,9 +39,14 @@ def assert_no_wasted_request(context):
     assert {url: status for url, status in statuses.items() if status != 200} == {}
 
 
-def assert_leaves_no_trace(context, page):
-    """The anonymous visitor's browser holds no cookie and nothing in web storage."""
-    assert context.cookies() == []
+def assert_leaves_no_trace(context, page, *, form=False):
+    """The anonymous visitor's browser holds no cookie and nothing in web storage.
+
+    A page with a POST form (`form=True`) may set the CSRF cookie, and only it.
+    """
+    names = [cookie["name"] for cookie in context.cookies()]
+    assert settings.SESSION_COOKIE_NAME not in names
+    assert names == ([settings.CSRF_COOKIE_NAME] if form else [])
     assert page.evaluate("[localStorage.length, sessionStorage.length]") == [0, 0]
 
 

@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.directory_data import make_directory
@@ -35,6 +37,17 @@ def pytest_collection_modifyitems(config, items):
     ]
     if unmarked:
         raise pytest.UsageError(f"mark these with @pytest.mark.browser: {unmarked}")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Reverse URLs (get_absolute_url) in the default language, whatever ran before.
+
+    A test-client request to a Spanish page leaves Spanish active in this
+    thread, and a browser test run after it would then open /es/ pages.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(scope="package")

@@ -3,7 +3,8 @@
 Browser tests need a transactional database, which is flushed after each test:
 that also removes what migration 0002 seeded (organization kinds, populations,
 roles), so make_directory() puts back what the pages need: the kinds and
-populations, the languages fixture and the two categories the listings use.
+populations, the languages fixture and the two categories the listings use;
+seed_roles() puts back the Curators and Publishers groups for the admin journeys.
 """
 
 import importlib
@@ -11,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.migrations.loader import MigrationLoader
 
 from directory.models import (
     Fee,
@@ -32,6 +34,9 @@ from tests.factories import (
 )
 
 seed = importlib.import_module("directory.migrations.0002_seed_vocabularies_and_roles")
+moderation_roles = importlib.import_module(
+    "directory.migrations.0006_partners_and_moderation_roles"
+)
 
 # The 20 listings that match the phone journey's search, plus others that must not.
 MATCHING = 20
@@ -94,6 +99,14 @@ def _legal_aid(n, name, *, fee=Fee.FREE, languages=("es", "en"), open_now=True, 
             for opens, closes in [(time(0), time(12)), (time(12), time(0))]
         )
     return org, service
+
+
+def seed_roles():
+    """Put back the staff groups, with the permissions their migrations give them."""
+    # The migrations' own code, run against the models as migrated.
+    migrated = MigrationLoader(connection).project_state().apps
+    seed.forwards(migrated, None)
+    moderation_roles.forwards(migrated, None)
 
 
 @transaction.atomic  # one commit, not hundreds: much faster on PostgreSQL
