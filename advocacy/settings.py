@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Outside CsrfViewMiddleware: it looks for the cookie that one sets.
+    "directory.privacy.FormReferrerPolicy",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -206,9 +208,8 @@ AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Links out to an organization must not tell it where the visitor came from.
-# Not "no-referrer": with it, browsers send `Origin: null` on our own POST
-# forms, and Django's CSRF check refuses them (every form would fail).
-SECURE_REFERRER_POLICY = "same-origin"
+# Pages with a form to send get "same-origin" instead (FormReferrerPolicy).
+SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -5,6 +5,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 
 from directory.models import PhoneType, Status
 from tests.factories import (
@@ -75,7 +76,7 @@ def test_public_pages_set_no_cookie_and_load_nothing_from_elsewhere(client, orga
         assert r.status_code == 200, url
         assert not r.cookies, url
         assert "Set-Cookie" not in r.headers, url
-        assert r.headers["Referrer-Policy"] == "same-origin", url
+        assert r.headers["Referrer-Policy"] == "no-referrer", url
         for target in ASSET.findall(r.content.decode()):
             assert target.startswith("/"), (url, target)
 
@@ -197,3 +198,13 @@ def test_spanish_pages_are_in_spanish(client, organization):
     assert 'href="/es/search/?category=legal&amp;fee=free"' in html
     html = client.get("/es/who-can-help/").content.decode()
     assert "Los notarios no son abogados" in html
+
+
+def test_only_pages_with_a_form_to_send_let_their_origin_through(client, organization):
+    """Forms need `same-origin` (or browsers send `Origin: null` and CSRF fails)."""
+    for url in ["/suggest/", reverse("directory:organization-report", args=[organization.slug])]:
+        r = client.get(url)
+        assert "csrfmiddlewaretoken" in r.content.decode()
+        assert r.headers["Referrer-Policy"] == "same-origin", url
+    assert client.get("/search/").headers["Referrer-Policy"] == "no-referrer"
+    assert client.get("/admin/login/").headers["Referrer-Policy"] == "same-origin"

@@ -69,7 +69,7 @@ def test_request_logs_drop_the_query_string():
 
 def test_security_headers_are_sent(client, settings, db):
     r = client.get("/")
-    assert r.headers["Referrer-Policy"] == "same-origin"
+    assert r.headers["Referrer-Policy"] == "no-referrer"
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert r.headers["X-Frame-Options"] == "DENY"
     csp = r.headers["Content-Security-Policy"]
