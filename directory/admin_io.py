@@ -184,7 +184,11 @@ class ExportImportMixin:
 
     def export_querysets(self, queryset):
         """Return (organizations, services) for these changelist rows."""
-        raise NotImplementedError
+        if self.services_only:
+            services = Service.objects.filter(pk__in=queryset.values("pk"))
+            return Organization.objects.filter(pk__in=services.values("organization")), services
+        organizations = Organization.objects.filter(pk__in=queryset.values("pk"))
+        return organizations, Service.objects.filter(organization__in=organizations)
 
     def _export(self, fmt, queryset):
         return curator_export(fmt, *self.export_querysets(queryset), self.services_only)
@@ -271,15 +275,8 @@ class ExportImportMixin:
 
 
 class OrganizationExportMixin(ExportImportMixin):
-    def export_querysets(self, queryset):
-        organizations = Organization.objects.filter(pk__in=queryset.values("pk"))
-        return organizations, Service.objects.filter(organization__in=organizations)
+    pass
 
 
 class ServiceExportMixin(ExportImportMixin):
     services_only = True
-
-    def export_querysets(self, queryset):
-        services = Service.objects.filter(pk__in=queryset.values("pk"))
-        organizations = Organization.objects.filter(pk__in=services.values("organization"))
-        return organizations, services
