@@ -143,6 +143,8 @@ def search(request):
         ),
         "locations",
         "kinds",
+        # Each result offers its first number to call, straight from the list.
+        "phones__languages",
     )
     paginator = Paginator(results, RESULTS_PER_PAGE)
     requested = request.GET.get("page", "1")

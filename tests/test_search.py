@@ -10,6 +10,7 @@ from tests.factories import (
     make_language,
     make_location,
     make_organization,
+    make_phone,
     make_service,
     make_term,
 )
@@ -208,9 +209,13 @@ def test_query_count_does_not_grow_with_results(client, django_assert_max_num_qu
         org = make_organization(f"Org {n:02}", kinds=["legal"])
         service = make_service(org, terms=[term], languages=["es", "vi"])
         make_location(org, services=[service], latitude=34.05, longitude=-118.25)
-    with django_assert_max_num_queries(22):
+        make_phone(organization=org, number=f"(213) 555-01{n:02}").languages.add(
+            make_language("es")
+        )
+    with django_assert_max_num_queries(24):
         r = search(client, near="90012", category="legal", language="es", fee="free")
     assert r.context["count"] == size
+    assert 'href="tel:+12135550100"' in r.content.decode()
 
 
 def test_search_page_for_twenty_results_is_under_100_kb(client):
