@@ -59,6 +59,11 @@ from .models import (
     TaxonomyTerm,
 )
 
+# Curators see whose directory they are editing, in their language.
+admin.site.site_header = _("Directory curation")
+admin.site.site_title = _("Directory curation")
+admin.site.index_title = _("Listings, submissions and verification")
+
 PUBLISH_REFUSED = _("Only publishers can publish, unpublish or archive listings.")
 
 
