@@ -15,7 +15,7 @@ SERVE_ENV := SECRET_KEY=$${SECRET_KEY:-local-serve-only-not-secret} ALLOWED_HOST
 	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 \
 	BIND=$(HOST):$(PORT)
 
-.PHONY: run serve test lint check messages translations static demo bench clean help
+.PHONY: run serve test lint check messages translations static demo bench bench-export clean help
 
 help:
 	@echo "make run    set up everything and serve the demo on http://$(HOST):$(PORT)/"
@@ -62,11 +62,18 @@ check: $(VENV)/.dev
 test: $(VENV)/.dev lint check translations static
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
-# Times the search page on ~2,000 generated organizations in a scratch SQLite database,
-# then the peak memory of exporting 20,000 and 100,000 services (it should barely grow).
+# Times every search type over HTTP (gunicorn, production settings, 2 workers) on 100,000
+# generated services in PostgreSQL (DATABASE_URL, default the bench_100k database) and 10,000
+# in a scratch SQLite file, then the export memory benchmark (in its own scratch SQLite file).
+# The generated data is cached in those databases. BENCH_ARGS="--quick" (5 tries a search),
+# "--rebuild" or "--only sqlite". See docs/performance.md.
 bench: $(VENV)/.dev translations static
-	$(PY) -m benchmarks
-	$(PY) -m benchmarks.export_memory
+	$(PY) -m benchmarks $(BENCH_ARGS)
+	env -u DATABASE_URL $(PY) -m benchmarks.export_memory
+
+# Peak memory of exporting 20,000 and 100,000 services (it should barely grow).
+bench-export: $(VENV)/.dev
+	env -u DATABASE_URL $(PY) -m benchmarks.export_memory
 
 # For translators: extract strings (needs GNU gettext), then edit locale/*/LC_MESSAGES/django.po.
 messages: $(VENV)/.dev

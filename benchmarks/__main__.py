@@ -1,145 +1,374 @@
-"""Time the search page on ~2,000 organizations: `make bench` (a benchmark, not a test).
+"""`make bench`: time every search type over HTTP, as production serves it.
 
-Builds a scratch SQLite database in a temporary folder, fills it with
-generated listings, and prints the time and query count of a few searches.
+For each target (100,000 services on PostgreSQL, 10,000 on SQLite) this
+builds the generated directory (benchmarks/directory_data.py) unless the
+database already holds it, starts gunicorn with production settings and 2
+workers, requests each search type in turn from one client, and prints
+p50 / p95 / max and the number of SQL queries of each (counted once more
+in-process with Django's test client, against the same database). Results
+go to benchmarks/results/latest.json; docs/performance.md explains them.
+
+    python -m benchmarks                      # both targets
+    python -m benchmarks --quick              # 5 tries a search, for development
+    python -m benchmarks --only sqlite        # one target
+    python -m benchmarks --rebuild            # regenerate the data even if cached
+
+A failed try (timeout, dropped connection, non-200) counts with the time it
+took, so a search that fails cannot look fast; the failures column says how
+many there were. A slow search stops after --budget seconds (at least 3 tries).
 """
 
+import argparse
+import json
+import math
 import os
-import random
-import shutil
+import platform
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
-ORGANIZATIONS = 2000
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+TARGETS = {
+    "postgresql": {
+        "organizations": 50_000,
+        "database": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_100k"),
+    },
+    "sqlite": {
+        "organizations": 5_000,
+        "database": "sqlite:///"
+        + os.environ.get(
+            "BENCH_SQLITE_PATH", str(Path(tempfile.gettempdir()) / "advocacy-bench-10k.sqlite3")
+        ),
+    },
+}
+# (name, URL): the search types of issue 10. {slug} is a generated organization.
 SEARCHES = [
-    "/search/",
-    "/search/?q=asylum",
-    "/search/?near=90033&radius=50",
-    "/search/?category=legal&language=es&fee=free",
-    "/search/?q=legal&near=Fresno%2C+CA&radius=100&sort=distance",
-    "/search/?open_now=true&remote=true",
-    "/es/search/?q=deportacion&page=3",
+    ("no filter", "/search/"),
+    ("common word", "/search/?q=legal"),
+    ("rare word", "/search/?q=hanbit"),
+    ("word: asylum", "/search/?q=asylum"),
+    ("one letter", "/search/?q=e"),
+    ("Spanish, accent", "/es/search/?q=deportaci%C3%B3n"),
+    ("Spanish, no accent", "/es/search/?q=deportacion"),
+    ("typo: asilum", "/search/?q=asilum"),
+    ("typo: hambit", "/search/?q=hambit"),
+    ("ZIP distance", "/search/?near=90033&radius=25"),
+    ("city distance", "/search/?near=Los+Angeles%2C+CA&radius=25"),
+    ("sort by distance", "/search/?q=legal&near=Chicago%2C+IL&radius=100&sort=distance"),
+    ("combined filters", "/search/?category=legal&language=es&fee=free"),
+    ("open now", "/search/?open_now=true"),
+    ("open now + remote", "/search/?open_now=true&remote=true"),
+    ("page 200", "/search/?page=200"),
+    ("Spanish UI", "/es/search/"),
+    ("organization page", "/o/{slug}/"),
+    ("home page", "/"),
 ]
-CITIES = [
-    ("Los Angeles", "CA", 34.05, -118.25),
-    ("Fresno", "CA", 36.74, -119.79),
-    ("San Diego", "CA", 32.72, -117.16),
-    ("Houston", "TX", 29.76, -95.37),
-    ("Chicago", "IL", 41.88, -87.63),
-    ("New York", "NY", 40.71, -74.01),
-]
+# As the Makefile's SERVE_ENV: production code paths over plain HTTP.
+SERVE_ENV = {
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "SECURE_HSTS_SECONDS": "0",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "DJANGO_SETTINGS_MODULE": "advocacy.settings",
+}
+REQUEST_TIMEOUT = 60
 
 
-def build():
+def percentile(values, fraction):
+    """Nearest-rank percentile of a non-empty list."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+# --- one target, in its own process (Django is set up for one database) ---
+
+
+def prepare(target, rebuild):
+    """Build the directory unless it is already there; return build facts."""
     from django.core.management import call_command
+    from django.db import connection
 
-    from directory import search
-    from directory.models import (
-        Language,
-        Location,
-        Organization,
-        Schedule,
-        Service,
-        ServiceLanguage,
-        TaxonomyTerm,
-    )
+    from benchmarks import directory_data
+    from directory.models import Organization
 
+    organizations = TARGETS[target]["organizations"]
     call_command("migrate", verbosity=0)
-    call_command("loaddata", "languages", "taxonomy", verbosity=0)
-    rng = random.Random(3)
-    terms = list(TaxonomyTerm.objects.all())
-    languages = list(Language.objects.filter(code__in=["es", "en", "vi", "ko", "zh", "ht", "ar"]))
-    words = ["asylum", "deportación", "legal", "clinic", "hotline", "counseling", "mutual aid"]
-    orgs = Organization.objects.bulk_create(
-        Organization(
-            name=f"{rng.choice(words).title()} Center {n}",
-            slug=f"center-{n}",
-            status="published",
-            description=" ".join(rng.choices(words, k=12)),
-            website="https://example.org/",
-        )
-        for n in range(ORGANIZATIONS)
-    )
-    services = Service.objects.bulk_create(
-        Service(
-            organization=org,
-            name=f"{rng.choice(words).title()} service",
-            status="published",
-            fee=rng.choice(["free", "sliding", "paid"]),
-            remote_by_phone=rng.random() < 0.3,
-            time_zone=rng.choice(["", "America/New_York", "America/Chicago"]),
-        )
-        for org in orgs
-        for _ in range(2)
-    )
-    Service.taxonomy_terms.through.objects.bulk_create(
-        Service.taxonomy_terms.through(service=s, taxonomyterm=rng.choice(terms)) for s in services
-    )
-    ServiceLanguage.objects.bulk_create(
-        ServiceLanguage(service=s, language=lang)
-        for s in services
-        for lang in rng.sample(languages, 2)
-    )
-    Schedule.objects.bulk_create(
-        Schedule(service=s, weekday=d, opens_at="09:00", closes_at="17:00")
-        for s in services
-        for d in range(5)
-    )
-    locations = []
-    for org in orgs:
-        city, state, lat, lon = rng.choice(CITIES)
-        location = Location(
-            organization=org,
-            city=city,
-            state=state,
-            latitude=lat + rng.uniform(-0.3, 0.3),
-            longitude=lon + rng.uniform(-0.3, 0.3),
-            is_confidential=rng.random() < 0.1,
-        )
-        location.set_search_point()
-        locations.append(location)
-    Location.objects.bulk_create(locations)
-    search.refresh([org.pk for org in orgs])
+    if not rebuild and directory_data.built_size() == organizations:
+        return {"cached": True, "build_seconds": None}
+    if not directory_data.is_benchmark_database() and Organization.objects.exists():
+        sys.exit("This database has listings that the benchmark did not make: use an empty one.")
+    print(f"[{target}] building {organizations:,} organizations ...", flush=True)
+    started = time.perf_counter()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    else:
+        name = connection.settings_dict["NAME"]
+        connection.close()
+        Path(name).unlink(missing_ok=True)
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    directory_data.mark_built(None)  # ours, but not complete until marked again
+
+    def progress(done):
+        print(f"  {done:,} organizations, {time.perf_counter() - started:.0f} s", flush=True)
+
+    directory_data.generate(organizations, progress=progress)
+    directory_data.mark_built(organizations)
+    return {"cached": False, "build_seconds": round(time.perf_counter() - started, 1)}
 
 
-def run():
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url):
+    """Return (seconds, status, bytes); status is an error name when the request failed."""
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=REQUEST_TIMEOUT) as response:
+            size = len(response.read())
+            status = response.status
+    except urllib.error.HTTPError as error:
+        size, status = 0, error.code
+    except (OSError, urllib.error.URLError) as error:  # timeouts, dropped connections
+        size, status = 0, type(error).__name__
+    return time.perf_counter() - started, status, size
+
+
+def start_gunicorn(target, port):
+    env = {**os.environ, **SERVE_ENV, "WEB_CONCURRENCY": "2", "BIND": f"127.0.0.1:{port}"}
+    log = open(RESULTS / f"gunicorn-{target}.log", "w")  # noqa: SIM115 (closed in stop_gunicorn)
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--config", "gunicorn.conf.py"]
+        + ["advocacy.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, so its workers stop with it
+    )
+    process.log = log
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited; see {log.name}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process
+        except OSError:
+            time.sleep(0.3)
+    stop_gunicorn(process)
+    raise RuntimeError("gunicorn did not start in 60 s")
+
+
+def stop_gunicorn(process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    process.log.close()
+
+
+def time_searches(base, searches, tries, budget):
+    results = []
+    for path in ("/", "/search/?near=90033", "/es/search/", "/"):  # warm both workers
+        get(base + path)
+    for name, url in searches:
+        seconds, statuses, size = [], [], 0
+        started = time.perf_counter()
+        while len(seconds) < tries:
+            elapsed, status, size = get(base + url)
+            seconds.append(elapsed)
+            statuses.append(status)
+            if len(seconds) >= 3 and time.perf_counter() - started > budget:
+                break
+        failures = [str(s) for s in statuses if s != 200]
+        row = {
+            "name": name,
+            "url": url,
+            "tries": len(seconds),
+            "failures": len(failures),
+            "failure_statuses": sorted(set(failures)),
+            "p50_ms": round(percentile(seconds, 0.5) * 1000, 1),
+            "p95_ms": round(percentile(seconds, 0.95) * 1000, 1),
+            "max_ms": round(max(seconds) * 1000, 1),
+            "kilobytes": size // 1024,
+        }
+        results.append(row)
+        print(
+            f"  {name:<20} {row['p50_ms']:>9.0f} {row['p95_ms']:>9.0f} {row['max_ms']:>9.0f} ms"
+            f"  {row['tries']} tries, {row['failures']} failed",
+            flush=True,
+        )
+    return results
+
+
+def count_queries(searches):
+    """Run each request once in-process: its SQL query count, and its slowest query."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
-    print(f"{'ms':>7} {'queries':>7}  url")
-    for url in SEARCHES:
-        client.get(url)  # warm up
-        with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
+    client.get("/")
+    counted = {}
+    for name, url in searches:
+        with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
-            elapsed = (time.perf_counter() - start) * 1000
-        assert response.status_code == 200, url
-        print(f"{elapsed:7.1f} {len(queries):7}  {url}  ({len(response.content) // 1024} KB)")
+        slowest = max(captured.captured_queries, key=lambda q: float(q["time"]), default=None)
+        counted[name] = {
+            "queries": len(captured),
+            "status": response.status_code,
+            "sql_ms": round(sum(float(q["time"]) for q in captured.captured_queries) * 1000, 1),
+            "slowest_sql_ms": round(float(slowest["time"]) * 1000, 1) if slowest else None,
+            "slowest_sql": slowest["sql"] if slowest else None,
+        }
+        print(f"  {name:<20} {len(captured):>3} queries, {counted[name]['sql_ms']:.0f} ms SQL")
+    return counted
 
 
-def main():
-    folder = tempfile.mkdtemp(prefix="advocacy-bench-")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only")
-    os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-    os.environ["SECURE_SSL_REDIRECT"] = "0"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advocacy.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+def explain(sql):
+    from django.db import connection
 
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET statement_timeout = '300s'")
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return "\n".join(" ".join(str(v) for v in row) for row in cursor.fetchall())
+
+
+def run_target(args):
+    target = args.only
+    os.environ.update(SERVE_ENV)
+    os.environ["DATABASE_URL"] = TARGETS[target]["database"]
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
+    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
-    start = time.perf_counter()
-    build()
-    print(f"Built {ORGANIZATIONS} organizations in {time.perf_counter() - start:.1f} s")
+    from django.db import connection
+
+    from directory.models import Organization, Service
+
+    build = prepare(target, args.rebuild)
+    organizations = Organization.objects.public().count()
+    services = Service.objects.public().count()
+    slug = Organization.objects.order_by("slug").values_list("slug", flat=True)[organizations // 2]
+    searches = [(name, url.format(slug=slug)) for name, url in SEARCHES]
+    server = connection.cursor().connection.server_version if target == "postgresql" else None
+    connection.close()  # gunicorn's workers open their own
+
+    print(f"[{target}] {services:,} services: timing over HTTP (gunicorn, 2 workers)")
+    port = free_port()
+    process = start_gunicorn(target, port)
     try:
-        run()
+        timings = time_searches(f"http://127.0.0.1:{port}", searches, args.tries, args.budget)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        stop_gunicorn(process)
+
+    print(f"[{target}] counting SQL queries in-process")
+    counted = count_queries(searches)
+    for row in timings:
+        row.update(counted[row["name"]])
+    slowest = max(timings, key=lambda r: r["p50_ms"])
+    plan = None
+    if slowest["slowest_sql"] and not args.no_explain:
+        print(f"[{target}] EXPLAIN of the slowest query of “{slowest['name']}”")
+        plan = {
+            "search": slowest["name"],
+            "sql": slowest["slowest_sql"],
+            "plan": explain(slowest["slowest_sql"]),
+        }
+    for row in timings:
+        del row["slowest_sql"]
+    result = {
+        "database": connection.vendor,
+        "database_version": server,
+        "organizations": organizations,
+        "services": services,
+        "tries": args.tries,
+        **build,
+        "searches": timings,
+        "explain": plan,
+    }
+    Path(args.part).write_text(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+# --- both targets, then the table ---
+
+
+def print_table(target, result):
+    print(
+        f"\n{target}: {result['services']:,} services ({result['organizations']:,} organizations)"
+    )
+    print(f"{'search':<20} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9} {'queries':>7} {'fail':>5}")
+    for row in result["searches"]:
+        print(
+            f"{row['name']:<20} {row['p50_ms']:>9.0f} {row['p95_ms']:>9.0f} {row['max_ms']:>9.0f}"
+            f" {row['queries']:>7} {row['failures']:>3}/{row['tries']}"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--only", choices=list(TARGETS), help="one target only")
+    parser.add_argument("--quick", action="store_true", help="5 tries a search")
+    parser.add_argument("--tries", type=int, default=20, help="tries a search (default 20)")
+    parser.add_argument(
+        "--budget", type=float, default=60, help="seconds a search may take in all (default 60)"
+    )
+    parser.add_argument("--rebuild", action="store_true", help="regenerate the data")
+    parser.add_argument("--no-explain", action="store_true", help="skip EXPLAIN ANALYZE")
+    parser.add_argument("--output", default=str(RESULTS / "latest.json"))
+    parser.add_argument("--part", help=argparse.SUPPRESS)  # internal: one target's output
+    args = parser.parse_args()
+    if args.quick:
+        args.tries = 5
+    RESULTS.mkdir(exist_ok=True)
+    if args.part:
+        return run_target(args)
+
+    results = {}
+    for target in [args.only] if args.only else list(TARGETS):
+        part = RESULTS / f".{target}.json"
+        command = [sys.executable, "-m", "benchmarks", "--only", target, "--part", str(part)]
+        command += ["--tries", str(args.tries), "--budget", str(args.budget)]
+        command += ["--rebuild"] * args.rebuild + ["--no-explain"] * args.no_explain
+        subprocess.run(command, cwd=ROOT, check=True)
+        results[target] = json.loads(part.read_text())
+        part.unlink()
+    report = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
+        "targets": results,
+    }
+    Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    for target, result in results.items():
+        print_table(target, result)
+    print(f"\nWritten to {args.output}")
 
 
 if __name__ == "__main__":
