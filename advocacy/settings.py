@@ -249,7 +249,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"private": {"()": "directory.log_filters.ScrubVisitorDetails"}},
     "formatters": {
-        "plain": {"format": "[{asctime}] [{levelname}] {name}: {message}", "style": "{"},
+        # As gunicorn's error log, which these lines are mixed into.
+        "plain": {
+            "format": "[{asctime}] [{process}] [{levelname}] {name}: {message}",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+            "style": "{",
+        },
         "server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
@@ -260,6 +265,9 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["private"], "formatter": "plain"},
         "server": {"class": "logging.StreamHandler", "filters": ["private"], "formatter": "server"},
     },
+    # Every other logger (the app's, libraries') ends here, through the same filter, rather
+    # than in Python's unfiltered last-resort handler.
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
