@@ -112,6 +112,9 @@ class ScrubVisitorDetails(logging.Filter):
     """
 
     def filter(self, record):
+        if getattr(record, "visitor_details_scrubbed", False):
+            return True  # a second handler with this filter
+        record.visitor_details_scrubbed = True
         if isinstance(record.msg, BaseException):
             record.msg = type(record.msg).__name__
         if isinstance(record.msg, str) and record.msg.startswith(INVALID_REQUEST):
@@ -127,10 +130,11 @@ class ScrubVisitorDetails(logging.Filter):
             record.args = (code, str(message).partition(" (")[0])
         elif isinstance(record.msg, str) and record.msg.startswith("Error handling request %s"):
             record.args = (*record.args[:-1], _path_only(str(record.args[-1])))
-        if isinstance(record.args, tuple):
+        if record.args and isinstance(record.args, tuple):
             record.args = tuple(_scrub_arg(arg) for arg in record.args)
-        elif isinstance(record.msg, str) and not record.args:
-            record.msg = _scrub_text(record.msg)
+        elif not record.args and isinstance(record.msg, str):
+            # Already formatted, perhaps a whole traceback: keep its lines.
+            record.msg = QUERY_STRING.sub("", record.msg)
         if record.exc_info and record.exc_info[1] is not None:
             if record.msg not in STARTUP_MESSAGES:
                 record.exc_text = _without_messages(record.exc_info[1])

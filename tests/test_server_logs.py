@@ -302,6 +302,18 @@ def _scrubbed(logger, msg, *args, **attributes):
         ),
         (
             "gunicorn.error",
+            NoMoreData(b"GET /search/?q=canary HTTP/1.1"),
+            (),
+            "NoMoreData",
+        ),
+        (
+            "gunicorn.error",
+            "Traceback (most recent call last):\nKeyError: 'GET /search/?q=canary HTTP/1.1'",
+            (),
+            "Traceback (most recent call last):\nKeyError: 'GET /search/ HTTP/1.1'",
+        ),
+        (
+            "gunicorn.error",
             "Error handling request %s %s",
             ("GET", "http://canary.example/search/?q=canary"),
             "Error handling request GET /search/",
