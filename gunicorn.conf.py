@@ -5,8 +5,12 @@ import os
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 timeout = 30
-# The access log names the path only: no query string (what someone searched
-# for), no client address, no referrer or user agent.
+# No log names a visitor: the access log gives the path only (no query string,
+# which is what someone searched for; no client address, referrer or user
+# agent), and the error log says what kind of request was refused, not what it
+# carried or where it came from. The logger class enforces both whatever the
+# format says (docs/privacy.md).
+logger_class = "directory.log_filters.PrivateGunicornLogger"
 accesslog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"

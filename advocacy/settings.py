@@ -240,24 +240,41 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "directory@example.org
 
 # Request logs keep the path but never the query string (it holds what the
 # visitor searched for) nor the visitor's address.
+# No log names a visitor: every handler rewrites records to drop query strings,
+# addresses, header values and exception messages (directory/log_filters.py,
+# docs/privacy.md). Replacing the "django" logger's handlers also drops Django's
+# default error mails, which would carry the whole request.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"private": {"()": "directory.log_filters.StripQueryStrings"}},
+    "filters": {"private": {"()": "directory.log_filters.ScrubVisitorDetails"}},
     "formatters": {
+        # As gunicorn's error log, which these lines are mixed into.
+        "plain": {
+            "format": "[{asctime}] [{process}] [{levelname}] {name}: {message}",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+            "style": "{",
+        },
         "server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
             "style": "{",
-        }
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["private"]},
+        "console": {"class": "logging.StreamHandler", "filters": ["private"], "formatter": "plain"},
         "server": {"class": "logging.StreamHandler", "filters": ["private"], "formatter": "server"},
     },
+    # Every other logger (the app's, libraries') ends here, through the same filter, rather
+    # than in Python's unfiltered last-resort handler.
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # Refused requests (bad Host header, CSRF failure, too many fields), without the
+        # offending values.
+        "django.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 

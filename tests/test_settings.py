@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from directory.log_filters import StripQueryStrings
+from directory.log_filters import ScrubVisitorDetails
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
@@ -57,7 +57,7 @@ def test_a_bad_boolean_fails_loudly():
 
 def _log(msg, *args):
     record = logging.LogRecord("django.server", logging.INFO, __file__, 1, msg, args, None)
-    StripQueryStrings().filter(record)
+    ScrubVisitorDetails().filter(record)
     return record.getMessage()
 
 
