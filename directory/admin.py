@@ -1,8 +1,9 @@
 """The curator backend.
 
-Curators add and edit drafts; publishers can also publish, unpublish and
-archive. The rule is enforced in the forms and actions below, on the server,
-not only by hiding buttons.
+Curators add and edit drafts; publishers can also publish, unpublish,
+archive and change who can see a listing. That rule is decided in
+directory/publishing.py and asked, on the server, by every form and action
+below, not only by hiding buttons.
 """
 
 import re
@@ -38,7 +39,6 @@ from .duplicates import duplicate_pairs, likely_duplicates
 from .images import NOT_AN_IMAGE, clean_logo
 from .merging import merge_organizations
 from .models import (
-    CURATOR_STATUSES,
     Closure,
     DetentionFacility,
     Language,
@@ -58,36 +58,49 @@ from .models import (
     Suggestion,
     TaxonomyTerm,
 )
+from .publishing import (
+    PUBLISH_REFUSED,
+    UNREACHABLE,
+    can_publish,
+    has_contact_method,
+    may_move,
+    stored_state,
+)
 
 # Curators see whose directory they are editing, in their language.
 admin.site.site_header = _("Directory curation")
 admin.site.site_title = _("Directory curation")
 admin.site.index_title = _("Listings, submissions and verification")
 
-PUBLISH_REFUSED = _("Only publishers can publish, unpublish or archive listings.")
-
-
-def can_publish(user, model):
-    return user.has_perm(f"directory.publish_{model._meta.model_name}")
-
 
 class ListingForm(forms.ModelForm):
-    """Refuses status changes the user may not make, and stale saves.
+    """Refuses status and visibility changes the user may not make, and stale saves.
+
+    `user` is set by the admin (get_form, get_formsets_with_inlines); it is
+    the publish rule's to decide what they may change (directory/publishing.py),
+    always against the stored row: in History -> Revert the instance is the
+    old version.
 
     Optimistic locking: the form carries the version it was loaded at. If
     someone saved the listing since, the save is refused and the current
     values are shown, instead of silently overwriting them.
     """
 
-    can_publish = False
+    user = None
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields.get("status")
-        if field is not None and not self.can_publish:
-            allowed = CURATOR_STATUSES | {self._old_status()}
-            field.choices = [c for c in field.choices if c[0] in allowed]
+        # Offer only the moves the rule allows; clean() decides anyway.
+        stored = stored_state(self.instance) if self.user is not None else None
+        for name in ("status", "visibility"):
+            field = self.fields.get(name)
+            if field is not None and stored is not None:
+                field.choices = [
+                    c
+                    for c in field.choices
+                    if may_move(self.user, self.instance, stored=stored, **{name: c[0]})
+                ]
         if not self.instance._state.adding:
             self.fields["loaded_version"].initial = self.instance.version
 
@@ -99,6 +112,7 @@ class ListingForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._check_publish_rule(cleaned)
         loaded = cleaned.get("loaded_version")
         if loaded is None or self.instance._state.adding:
             return cleaned
@@ -129,14 +143,26 @@ class ListingForm(forms.ModelForm):
             _("Open the listing again to see their version, then make your changes again."),
         )
 
-    def _old_status(self):
-        return Status.DRAFT if self.instance._state.adding else self.instance.status
-
-    def clean_status(self):
-        new, old = self.cleaned_data["status"], self._old_status()
-        if new != old and not self.can_publish and not {new, old} <= CURATOR_STATUSES:
-            raise ValidationError(PUBLISH_REFUSED)
-        return new
+    def _check_publish_rule(self, cleaned):
+        """Refuse the save if the user may not make the listing what it would become."""
+        if self.user is None:
+            return
+        names = [
+            "status",
+            "visibility" if isinstance(self.instance, Organization) else "organization",
+        ]
+        new = {}
+        for name in names:
+            if name in self.fields:
+                if name not in cleaned:
+                    return  # the field itself refused the value
+                new[name] = cleaned[name]
+            else:  # a field left off the form is saved as the instance has it
+                new[name] = getattr(
+                    self.instance, "organization_id" if name == "organization" else name
+                )
+        if not may_move(self.user, self.instance, **new):
+            raise ValidationError(PUBLISH_REFUSED, code="publish")
 
 
 def _save_each(queryset, user, **changes):
@@ -162,21 +188,46 @@ class ListingAdmin(SimpleHistoryAdmin):
     def has_publish_permission(self, request):
         return can_publish(request.user, self.model)
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting is for whoever could take the listing back to a draft:
+        # curators delete drafts, only publishers what is published or archived.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or may_move(request.user, obj, status=Status.DRAFT))
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        form.can_publish = self.has_publish_permission(request)
+        form.user = request.user
         return form
 
     def get_formsets_with_inlines(self, request, obj=None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):
             if issubclass(formset.form, ListingForm):
-                formset.form.can_publish = can_publish(request.user, inline.model)
+                formset.form.user = request.user
             yield formset, inline
+
+    def _movable(self, request, queryset, status):
+        """The selected listings the publish rule lets this user give `status`."""
+        return [obj for obj in queryset if may_move(request.user, obj, status=status)]
+
+    def _report_refused(self, request, count):
+        if count:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d listing was not changed: %(reason)s",
+                    "%(count)d listings were not changed: %(reason)s",
+                    count,
+                )
+                % {"count": count, "reason": PUBLISH_REFUSED},
+                messages.ERROR,
+            )
 
     @admin.action(description=_("Publish selected listings"), permissions=["publish"])
     def publish(self, request, queryset):
-        ready = [obj for obj in queryset if self._can_be_published(obj)]
-        skipped = queryset.count() - len(ready)
+        allowed = self._movable(request, queryset, Status.PUBLISHED)
+        self._report_refused(request, queryset.count() - len(allowed))
+        ready = [obj for obj in allowed if self._can_be_published(obj)]
+        skipped = len(allowed) - len(ready)
         updated = _save_each(ready, request.user, status=Status.PUBLISHED)
         self.message_user(
             request,
@@ -197,7 +248,9 @@ class ListingAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Archive selected listings"), permissions=["publish"])
     def archive(self, request, queryset):
-        updated = _save_each(queryset, request.user, status=Status.ARCHIVED)
+        allowed = self._movable(request, queryset, Status.ARCHIVED)
+        self._report_refused(request, queryset.count() - len(allowed))
+        updated = _save_each(allowed, request.user, status=Status.ARCHIVED)
         self.message_user(
             request,
             ngettext("Archived %d listing.", "Archived %d listings.", updated) % updated,
@@ -240,31 +293,6 @@ class NeedsVerificationFilter(admin.SimpleListFilter):
         return queryset
 
 
-class OrganizationPhoneFormSet(forms.BaseInlineFormSet):
-    """A published organization needs at least one way to reach it."""
-
-    def clean(self):
-        super().clean()
-        org = self.instance
-        if org.status != Status.PUBLISHED or org.website or org.email:
-            return
-        kept = [
-            f
-            for f in self.forms
-            if f.cleaned_data.get("number") and not f.cleaned_data.get("DELETE")
-        ]
-        service_phones = (
-            Phone.objects.filter(service__organization=org).exists() if org.pk else False
-        )
-        if not kept and not service_phones:
-            raise ValidationError(
-                _(
-                    "A published organization needs at least one way to reach it: "
-                    "a website, an email or a phone number."
-                )
-            )
-
-
 class PhoneInline(admin.TabularInline):
     model = Phone
     extra = 0
@@ -274,7 +302,6 @@ class PhoneInline(admin.TabularInline):
 
 class OrganizationPhoneInline(PhoneInline):
     fk_name = "organization"
-    formset = OrganizationPhoneFormSet
     exclude = ["service"]
 
 
@@ -304,11 +331,27 @@ class LocationInline(admin.StackedInline):
     ]
 
 
+class ServiceInlineFormSet(forms.BaseInlineFormSet):
+    """Deleting a service inline is checked as ListingAdmin.has_delete_permission does.
+
+    A form ticked for deletion is not validated, so the rule is asked here.
+    """
+
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk and not may_move(
+                self.form.user, form.instance, status=Status.DRAFT
+            ):
+                raise ValidationError(PUBLISH_REFUSED, code="publish")
+
+
 class ServiceInline(admin.TabularInline):
     """A short view of the organization's services; each opens in full."""
 
     model = Service
     form = ListingForm
+    formset = ServiceInlineFormSet
     extra = 0
     show_change_link = True
     fields = ["name", "status", "fee", "last_verified_on"]
@@ -316,7 +359,8 @@ class ServiceInline(admin.TabularInline):
 
 
 class OrganizationForm(ListingForm):
-    """Also re-encodes logos and warns about likely duplicates when adding."""
+    """Also re-encodes logos, warns about likely duplicates when adding, and
+    refuses a published organization nobody could reach."""
 
     save_anyway = forms.BooleanField(
         label=_("Save even if it looks like a duplicate"),
@@ -339,6 +383,7 @@ class OrganizationForm(ListingForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._check_reachable(cleaned)
         if self.instance._state.adding and cleaned.get("name") and not cleaned.get("save_anyway"):
             found = likely_duplicates(
                 cleaned["name"],
@@ -368,15 +413,58 @@ class OrganizationForm(ListingForm):
                 )
         return cleaned
 
-    def _inline_values(self, prefix, name):
-        """Values typed into an inline (phones, locations) not marked for deletion."""
-        pattern = re.compile(rf"^{prefix}-(\d+)-{name}$")
-        values = []
+    def _check_reachable(self, cleaned):
+        """A published organization needs a way to reach it, counting the inlines being sent.
+
+        The inline formsets are validated after this form and nothing is
+        saved unless all are valid, so their submitted values are what will
+        be stored. History -> Revert sends no inlines: the stored ones count.
+        """
+        status = cleaned.get("status", self.instance.status)
+        if status != Status.PUBLISHED:
+            return
+        org = Organization(
+            pk=self.instance.pk,
+            website=cleaned.get("website", self.instance.website),
+            email=cleaned.get("email", self.instance.email),
+        )
+        org._state.adding = self.instance._state.adding
+        phones = self._inline_rows("phones")
+        services = self._inline_rows("services")
+        if not has_contact_method(
+            org,
+            phones=None
+            if phones is None
+            else [row.get("number", "") for row in phones if not row["DELETE"]],
+            services=None
+            if services is None
+            else {row["id"]: None if row["DELETE"] else row.get("status") for row in services},
+        ):
+            raise ValidationError(UNREACHABLE, code="unreachable")
+
+    def _inline_rows(self, prefix):
+        """The rows sent in an inline, as {field: value, "DELETE": bool}; None if none was sent."""
+        total = self.data.get(f"{prefix}-TOTAL_FORMS")
+        if total is None or not str(total).isdigit():
+            return None
+        pattern = re.compile(rf"^{prefix}-(\d+)-(\w+)$")
+        rows = {}
         for key, value in self.data.items():
             match = pattern.match(key)
-            if match and value and not self.data.get(f"{prefix}-{match[1]}-DELETE"):
-                values.append(value)
-        return values
+            if match and int(match[1]) < int(total):
+                rows.setdefault(int(match[1]), {})[match[2]] = str(value).strip()
+        for row in rows.values():
+            row["DELETE"] = bool(row.get("DELETE"))
+            row.setdefault("id", "")
+        return list(rows.values())
+
+    def _inline_values(self, prefix, name):
+        """Values typed into an inline (phones, locations) not marked for deletion."""
+        return [
+            row[name]
+            for row in self._inline_rows(prefix) or []
+            if row.get(name) and not row["DELETE"]
+        ]
 
     def save(self, commit=True):
         thumbnail = getattr(self, "_logo_thumbnail", None)
@@ -537,7 +625,11 @@ class OrganizationAdmin(OrganizationExportMixin, ListingAdmin):
             if survivor is not None:
                 duplicate = next(o for o in orgs if o.pk != survivor.pk)
                 name = duplicate.name
-                merge_organizations(survivor, duplicate)
+                try:
+                    merge_organizations(survivor, duplicate, user=request.user)
+                except PermissionDenied:
+                    self.message_user(request, PUBLISH_REFUSED, messages.ERROR)
+                    return None
                 self.message_user(
                     request,
                     _("Merged “%(old)s” into “%(new)s”. Its old address now redirects here.")
@@ -564,7 +656,7 @@ class OrganizationAdmin(OrganizationExportMixin, ListingAdmin):
         return ", ".join(sorted({loc.city for loc in obj.locations.all()}))
 
     def _can_be_published(self, obj):
-        return obj.has_contact_method()
+        return has_contact_method(obj)
 
 
 class ServiceLanguageInline(admin.TabularInline):

@@ -49,6 +49,7 @@ from .models import (
     Status,
     TaxonomyTerm,
 )
+from .publishing import PUBLISH_REFUSED, may_move
 
 
 class ImportFileError(Exception):
@@ -527,10 +528,23 @@ def _read_row(row, organizations):
 
 
 class _Writer:
-    def __init__(self, report, publish):
+    def __init__(self, report, publish, user=None):
         self.report = report
         self.publish = publish
+        self.user = user  # None: the operator at the command line, whom the rule trusts
         self.terms_by_id = {}
+
+    def may_save(self, record, listing, **new):
+        """Ask the publish rule (directory/publishing.py) before writing a listing."""
+        if may_move(self.user, listing, **new):
+            return True
+        self.error(
+            record.source,
+            "",
+            _("%(name)s cannot be imported by you: %(reason)s")
+            % {"name": listing, "reason": PUBLISH_REFUSED},
+        )
+        return False
 
     def error(self, source, column, message):
         self.report.errors.append(RowError(source, column, str(message)))
@@ -600,6 +614,8 @@ class _Writer:
             setattr(org, name, value)
         if self.publish:
             org.status = Status.PUBLISHED
+        if not self.may_save(record, org, status=org.status, visibility=org.visibility):
+            return
         if not self.save(record, org):
             return
         self.outcome(record, org, created, matched_by)
@@ -694,6 +710,8 @@ class _Writer:
             setattr(service, name, value)
         if self.publish:
             service.status = Status.PUBLISHED
+        if not self.may_save(record, service, status=service.status, organization=org):
+            return
         if not self.save(record, service, exclude=["organization"]):
             return
         self.outcome(record, service, created, "" if created else matched_by)
@@ -836,10 +854,15 @@ PRIVATE_LOCATION_FIELDS = {
 }
 
 
-def import_records(records, *, publish=False, dry_run=False, errors=(), progress=None):
-    """Write records in one transaction; roll back on any error or a dry run."""
+def import_records(records, *, publish=False, dry_run=False, errors=(), progress=None, user=None):
+    """Write records in one transaction; roll back on any error or a dry run.
+
+    `user` is who imports in the admin: each listing is refused, as a row
+    error, if the publish rule does not let them make it what the file would.
+    The command line passes none: it runs as the operator.
+    """
     report = ImportReport(errors=list(errors))
-    writer = _Writer(report, publish)
+    writer = _Writer(report, publish, user)
     with transaction.atomic():
         for record in records:
             try:

@@ -3,21 +3,33 @@
 Services, locations, phones, reports and suggestions move to the survivor
 (saved one by one, so each move is in their history); the duplicate's own
 history stays in the history tables; its slug becomes a redirect.
+
+Only a publisher may merge: the duplicate leaves the directory (as if
+archived) and its services join a listing that may be published or open to
+a different audience, both publisher's decisions (directory/publishing.py).
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import OrganizationRedirect, Report, Suggestion
+from .models import OrganizationRedirect, Report, Status, Suggestion
+from .publishing import PUBLISH_REFUSED, may_move
 
 FILLED_FROM_DUPLICATE = ["alternate_name", "description", "website", "email", "year_founded"]
 
 
 @transaction.atomic
-def merge_organizations(survivor, duplicate):
+def merge_organizations(survivor, duplicate, *, user):
+    """Merge `duplicate` into `survivor` for `user`; raise PermissionDenied if they may not."""
     if survivor.pk == duplicate.pk:
         raise ValueError("An organization cannot be merged into itself.")
+    allowed = may_move(user, duplicate, status=Status.ARCHIVED) and all(
+        may_move(user, service, organization=survivor) for service in duplicate.services.all()
+    )
+    if not allowed:
+        raise PermissionDenied(PUBLISH_REFUSED)
     for related in (duplicate.services, duplicate.locations, duplicate.phones):
         for obj in related.all():
             obj.organization = survivor

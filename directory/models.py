@@ -642,17 +642,11 @@ class Organization(Listing):
         """Return whether the public can reach the organization somehow.
 
         This spans tables (phones, services), so it cannot be a database
-        constraint; every publish path checks it instead.
+        constraint; every publish path checks it (directory/publishing.py).
         """
-        if self.website or self.email:
-            return True
-        if self.pk is None:
-            return False
-        return (
-            self.phones.exists()
-            or Phone.objects.filter(service__organization=self).exists()
-            or self.services.exclude(email="", url="").exists()
-        )
+        from .publishing import has_contact_method
+
+        return has_contact_method(self)
 
     def clean(self):
         errors = {}

@@ -141,7 +141,7 @@ def test_import_preview_then_confirm(curator_client):
     assert "Publish the imported listings" not in page  # a curator cannot publish
     assert Organization.objects.count() == 0  # the preview wrote nothing
     token = r.context["token"]
-    r = curator_client.post(_import_url(), {"token": token, "publish": "1"})
+    r = curator_client.post(_import_url(), {"token": token})
     assert r.status_code == 302
     assert sorted(Organization.objects.values_list("name", "status")) == [
         ("Casa Amiga", "draft"),
