@@ -24,6 +24,7 @@ from .models import (
     ServiceAtLocation,
     ServiceLanguage,
 )
+from .phones import in_offer_order
 
 # Spreadsheet programs evaluate a cell that starts with one of these (OWASP
 # "CSV injection"); a leading apostrophe makes it plain text.
@@ -504,7 +505,7 @@ def resource_sheet(organizations, limit=SHEET_LIMIT):
             entry = SheetEntry(
                 organization=org,
                 service=service,
-                phones=list(service.phones.all()) or list(org.phones.all())[:2],
+                phones=in_offer_order(service.phones.all()) or in_offer_order(org.phones.all())[:2],
                 place=", ".join(location.public_address_lines) if location else "",
                 languages=[sl.language for sl in service.service_languages.all()],
                 hours=hours_summary(service),

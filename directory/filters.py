@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +38,7 @@ SORT_CHOICES = [
     ("name", _("Name")),
     ("verified", _("Recently verified")),
 ]
+_UNUSABLE = _("“%(filter)s” had a value we could not use, so it was ignored.")
 # Filters that narrow services: an organization matches when ONE of its
 # public services matches all of them at once.
 SERVICE_FILTERS = (
@@ -66,18 +67,37 @@ class LenientMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
     field_class = LenientMultipleChoiceField
 
 
+# Every choice list below comes from public services only: a value that only
+# a hidden listing uses (a partners-only service's language, a draft's
+# category or facility) must not even be a known choice.
+
+
 def _term_choices():
-    return [(term.code, term.display_name) for term in TaxonomyTerm.objects.only("code", "name")]
+    """Categories a public service has, and the parents above them (one query)."""
+    used_by_public = Service.taxonomy_terms.through.objects.filter(
+        taxonomyterm=OuterRef("pk"), service__in=Service.objects.public().values("pk")
+    )
+    terms = list(TaxonomyTerm.objects.only("code", "name").annotate(public=Exists(used_by_public)))
+    used = [term.code for term in terms if term.public]
+    return [
+        (term.code, term.display_name)
+        for term in terms
+        if any(code == term.code or code.startswith(f"{term.code}.") for code in used)
+    ]
 
 
 def _language_choices():
-    # Only languages some service offers, or the list would be hundreds long.
-    rows = Language.objects.filter(services__isnull=False).distinct()
+    # Only languages a public service offers, or the list would be hundreds long.
+    rows = Language.objects.filter(services__in=Service.objects.public().values("pk")).distinct()
     return sorted(((lang.code, lang.display_name) for lang in rows), key=lambda c: c[1])
 
 
 def _facility_choices():
-    return [(str(f.pk), str(f)) for f in DetentionFacility.objects.all()]
+    serving = Service.objects.public().filter(serves_detained=True)
+    facilities = DetentionFacility.objects.filter(services__in=serving.values("pk")).distinct()
+    # An empty first choice, or the browser would send the first facility with
+    # every search made from the form.
+    return [("", _("Any facility"))] + [(str(f.pk), str(f)) for f in facilities]
 
 
 class DirectoryFilter(django_filters.FilterSet):
@@ -130,13 +150,17 @@ class DirectoryFilter(django_filters.FilterSet):
         data = data.copy()
         for key in list(data):
             data.setlist(key, [v.replace("\x00", "") for v in data.getlist(key)])
-        # Defaults, so the form shows what the search actually does.
-        if not data.get("radius"):
-            data["radius"] = str(DEFAULT_RADIUS)
-        if not data.get("sort"):
-            data["sort"] = (
-                "relevance" if data.get("q") else "distance" if data.get("near") else "name"
-            )
+        # Defaults, so the form shows (and sends again) what the search actually
+        # does: a value the select cannot show would be sent as its first option.
+        defaults = {
+            "radius": str(DEFAULT_RADIUS),
+            "sort": "relevance" if data.get("q") else "distance" if data.get("near") else "name",
+        }
+        for name, choices in (("radius", RADIUS_CHOICES), ("sort", SORT_CHOICES)):
+            if data.get(name) not in {str(value) for value, _label in choices}:
+                if data.get(name):
+                    self.notices.append(_UNUSABLE % {"filter": self.base_filters[name].label})
+                data[name] = defaults[name]
         q = data.get("q", "")
         if len(q) > MAX_QUERY_LENGTH:
             data["q"] = q[:MAX_QUERY_LENGTH]
@@ -174,10 +198,7 @@ class DirectoryFilter(django_filters.FilterSet):
                 )
         for name in self.form.errors:
             label = self.form.fields[name].label if name in self.form.fields else name
-            self.notices.append(
-                _("“%(filter)s” had a value we could not use, so it was ignored.")
-                % {"filter": label}
-            )
+            self.notices.append(_UNUSABLE % {"filter": label})
         near = self.form.cleaned_data.get("near")
         if near and self.point is None:
             self.notices.append(

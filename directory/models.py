@@ -1151,6 +1151,15 @@ class PhoneType(models.TextChoices):
     FAX = "fax", _("Fax")
 
 
+class PhoneQuerySet(models.QuerySet):
+    def public(self):
+        """Phones of public organizations (their own) and of public services."""
+        return self.filter(
+            Q(service__isnull=True, organization__in=Organization.objects.public().values("pk"))
+            | Q(service__in=Service.objects.public().values("pk"))
+        )
+
+
 class Phone(models.Model):
     """A phone number of an organization, or of one of its services."""
 
@@ -1172,6 +1181,7 @@ class Phone(models.Model):
         Language, verbose_name=_("languages"), blank=True, related_name="phones"
     )
 
+    objects = PhoneQuerySet.as_manager()
     history = History(m2m_fields=[languages])
 
     class Meta:
@@ -1197,6 +1207,14 @@ class Phone(models.Model):
         if len(digits) == 10 and not digits.startswith("+"):
             digits = f"+1{digits}"
         return digits
+
+    @property
+    def link(self):
+        """Return the href that reaches this number: sms: for a text line, none for a fax."""
+        if self.type == PhoneType.FAX:
+            return ""
+        scheme = "sms" if self.type == PhoneType.TEXT else "tel"
+        return f"{scheme}:{self.tel_uri}"
 
 
 class OrganizationRedirectManager(models.Manager):

@@ -6,6 +6,8 @@ address or coordinates.
 
 import json
 
+from .phones import best_number
+
 # The characters that could end the <script> element or start markup, as
 # django.utils.html.json_script escapes them.
 _ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -54,9 +56,9 @@ def organization_json_ld(organization, request):
         data["sameAs"] = organization.website
     if organization.email:
         data["email"] = organization.email
-    phones = [phone for phone in organization.phones.all() if phone.type != "fax"]
-    if phones:
-        data["telephone"] = phones[0].number
+    phone = best_number(organization)
+    if phone:
+        data["telephone"] = phone.number
     locations = list(organization.locations.all())
     if locations:
         data["address"] = _address(locations[0])

@@ -3,7 +3,7 @@ import tempfile
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -12,15 +12,15 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import exports, facets, hours, hsds
+from . import exports, facets, hours, hsds, phones
 from .filters import DirectoryFilter
 from .forms import ReportForm, SuggestionForm
 from .models import (
     Organization,
     OrganizationRedirect,
     Phone,
+    PhoneType,
     Service,
-    Status,
     Visibility,
     is_partner,
 )
@@ -117,11 +117,9 @@ def _submit(request, form, template, context, thanks_url):
 
 def home(request):
     hotlines = (
-        Phone.objects.filter(is_24_hours=True)
-        .filter(
-            Q(organization__status=Status.PUBLISHED, service__isnull=True)
-            | Q(service__in=Service.objects.public())
-        )
+        Phone.objects.public()
+        .filter(is_24_hours=True)
+        .exclude(type=PhoneType.FAX)
         .select_related("organization", "service__organization")
         .order_by("number")[:12]
     )
@@ -137,13 +135,13 @@ def search(request):
         Prefetch(
             "services",
             queryset=filterset.services.prefetch_related(
-                "languages", "taxonomy_terms", "schedules", "closures"
+                "languages", "taxonomy_terms", "schedules", "closures", "phones__languages"
             ),
             to_attr="matching_services",
         ),
         "locations",
         "kinds",
-        # Each result offers its first number to call, straight from the list.
+        # Each result offers its best number to call, straight from the list.
         "phones__languages",
     )
     paginator = Paginator(results, RESULTS_PER_PAGE)
@@ -160,6 +158,7 @@ def search(request):
     now = timezone.now()
     for organization in page.object_list:
         _with_hours(organization.matching_services, now)
+        organization.best_phone = phones.best_number(organization, organization.matching_services)
     context = {
         "filter": filterset,
         "page": page,
@@ -202,6 +201,9 @@ def organization_detail(request, slug):
         return redirect_merged_or_404(request, slug)
     partners_only = organization.visibility == Visibility.PARTNERS
     _with_hours(organization.public_services, timezone.now())
+    organization.contact_phones = phones.in_offer_order(organization.phones.all())
+    for service in organization.public_services:
+        service.contact_phones = phones.in_offer_order(service.phones.all())
     context = {
         "organization": organization,
         # Structured data is for search engines: never for partners-only listings.

@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from directory.models import Status
 from tests.factories import (
@@ -24,6 +26,17 @@ def _empty_cache(request):
         request.getfixturevalue("db")
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Start each test in the default language.
+
+    A test-client request to an /es/ page leaves Spanish active in this thread,
+    and the next test's get_absolute_url() would then give /es/ addresses.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)

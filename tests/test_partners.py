@@ -126,3 +126,27 @@ def test_they_never_reach_search_exports_or_the_sitemap(
         text = out.read_text(encoding="utf-8-sig")
         assert "Rapid Response Line" not in text
         assert "Open Door Clinic" in text
+
+
+def test_a_partners_only_page_prints_no_structured_data(client, secret, partner):
+    client.force_login(partner)
+    page = client.get(secret.get_absolute_url()).content.decode()
+    assert "Rapid Response Line" in page
+    assert "application/ld+json" not in page and ">None<" not in page
+
+
+def test_choices_only_hidden_listings_offer_are_unknown(client, secret):
+    from directory.models import DetentionFacility
+    from tests.factories import make_language, make_term
+
+    make_language("hi", "Hindi")
+    make_service(make_organization(name="Open Door Clinic"), name="Intake", languages=["es"])
+    facility = DetentionFacility.objects.create(name="Hidden Ridge", city="X", state="CA")
+    hidden = make_service(secret, name="Raid desk", languages=["hi"], serves_detained=True)
+    hidden.taxonomy_terms.set([make_term("raid-watch", "Raid watch")])
+    hidden.detention_facilities.set([facility])
+    for query in ("language=hi", "category=raid-watch", f"facility={facility.pk}", ""):
+        page = client.get(f"/search/?{query}").content.decode()
+        assert "Open Door Clinic" in page, query
+        for word in ("Hindi", "Raid watch", "Hidden Ridge"):
+            assert word not in page, (query, word)
