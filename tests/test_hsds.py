@@ -122,7 +122,7 @@ def test_export_streams_in_chunks(listing):
     assert len(json.loads(b"".join(chunks))) == 1
 
 
-def test_the_full_service_sample_imports_with_everything_it_carries(db, hsds_dir):
+def test_the_full_service_sample_imports_with_everything_it_carries(hsds_dir, db):
     data = (hsds_dir / "samples" / "service_full.json").read_bytes()
     report = import_file("service_full.json", data)
     assert report.errors == []
@@ -153,7 +153,7 @@ def test_the_full_service_sample_imports_with_everything_it_carries(db, hsds_dir
         "service_at_location_list.json",
     ],
 )
-def test_the_other_samples_import(db, hsds_dir, sample):
+def test_the_other_samples_import(hsds_dir, db, sample):
     report = import_file(sample, (hsds_dir / "samples" / sample).read_bytes())
     assert report.errors == []
     assert Organization.objects.filter(name="Example Organization Inc.").exists() or (
