@@ -140,7 +140,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # A cache table in the database, shared by every gunicorn worker, so login
 # lockouts and submission rate limits count across workers (django-axes
 # refuses per-process or file caches). It holds counters under hashed keys
-# only. Create it with `manage.py createcachetable` (`make demo` does).
+# only. `migrate` creates it (directory/migrations/*_create_cache_table.py).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
