@@ -2,13 +2,14 @@
 
 The test suite's own SQLite database lives in memory, where WAL and locking
 between connections do not happen, so these run with DATABASE_URL pointing at
-a file: `python -m tests.sqlite_file_checks saves|complete|unmigrate`. Each
-prints one JSON line for the test to read.
+a file: `python -m tests.sqlite_file_checks` migrates that fresh file (as
+`manage.py migrate` would, and nothing else), runs every check, and prints
+their results as one JSON object, a failed check's traceback included.
 """
 
 import json
-import sys
 import threading
+import traceback
 
 import django
 
@@ -98,8 +99,23 @@ def unmigrate():
     }
 
 
+# In this order: unmigrate last, as it takes the cache table away for a moment.
 CHECKS = {"saves": concurrent_saves, "complete": complete, "unmigrate": unmigrate}
+
+
+def run_all():
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    results = {}
+    for name, check in CHECKS.items():
+        try:
+            results[name] = check()
+        except Exception:
+            results[name] = {"error": traceback.format_exc()}
+    return results
+
 
 if __name__ == "__main__":
     django.setup()
-    print(json.dumps(CHECKS[sys.argv[1]]()))
+    print(json.dumps(run_all()))

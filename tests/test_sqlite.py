@@ -16,7 +16,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _run(database, *args, timeout=120):
+@pytest.fixture(scope="module")
+def checks(tmp_path_factory):
+    """Migrate a fresh SQLite file, run the checks against it, and return their results."""
+    database = tmp_path_factory.mktemp("sqlite") / "db.sqlite3"
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database}",
@@ -26,36 +29,28 @@ def _run(database, *args, timeout=120):
         "DEBUG": "0",
     }
     result = subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "tests.sqlite_file_checks"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    return result
+    return json.loads(result.stdout.splitlines()[-1])
 
 
-def _check(database, name):
-    return json.loads(_run(database, "-m", "tests.sqlite_file_checks", name).stdout)
-
-
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory):
-    """A fresh SQLite file after `manage.py migrate` and nothing else."""
-    database = tmp_path_factory.mktemp("sqlite") / "db.sqlite3"
-    _run(database, "manage.py", "migrate", "--noinput", "--verbosity", "0")
-    return database
-
-
-def test_two_saves_at_the_same_moment_both_succeed(migrated):
-    result = _check(migrated, "saves")
-    assert result["errors"] == []
+def test_two_saves_at_the_same_moment_both_succeed(checks):
+    result = checks["saves"]
+    assert result.get("errors") == [], result
     assert result["name"] in ("First", "Second")
     # Readers never wait for the writer.
     assert result["journal_mode"] == "wal"
 
 
-def test_migrate_alone_leaves_the_admin_and_the_cache_working(migrated):
-    result = _check(migrated, "complete")
-    assert result == {"login": 200, "wrong_password": 200, "cache": "stored"}
+def test_migrate_alone_leaves_the_admin_and_the_cache_working(checks):
+    assert checks["complete"] == {"login": 200, "wrong_password": 200, "cache": "stored"}
 
 
-def test_the_cache_table_migration_reverses(migrated):
-    assert _check(migrated, "unmigrate") == {"after_reverse": False, "after_migrate": True}
+def test_the_cache_table_migration_reverses(checks):
+    assert checks["unmigrate"] == {"after_reverse": False, "after_migrate": True}
