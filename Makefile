@@ -40,7 +40,6 @@ static: $(VENV)/.runtime
 
 demo: $(VENV)/.runtime translations
 	$(DEV_ENV) $(MANAGE) migrate --noinput
-	$(DEV_ENV) $(MANAGE) createcachetable
 	$(DEV_ENV) $(MANAGE) load_demo
 
 run: demo
@@ -80,4 +79,4 @@ messages: $(VENV)/.dev
 	$(DEV_ENV) $(MANAGE) makemessages --locale es --no-obsolete --ignore ".venv/*" --ignore "staticfiles/*" --ignore "tests/*"
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 test-artifacts
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm test-artifacts

@@ -125,10 +125,22 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # For several workers at once: readers never wait for a writer (WAL), a
+    # writer waits its turn (timeout, in seconds) instead of failing, and a
+    # transaction takes the write lock when it begins (IMMEDIATE), since SQLite
+    # fails at once, without waiting, one that reads and then needs to write
+    # while another holds the lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 # A cache table in the database, shared by every gunicorn worker, so login
 # lockouts and submission rate limits count across workers (django-axes
 # refuses per-process or file caches). It holds counters under hashed keys
-# only. Create it with `manage.py createcachetable` (`make demo` does).
+# only. `migrate` creates it (directory/migrations/*_create_cache_table.py).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

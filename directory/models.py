@@ -45,11 +45,13 @@ class History(HistoricalRecords):
 
     simple-history records `term.services.add(service)` against the term,
     which has no history, and fails. Such changes only happen in code (the
-    admin edits these relations from the listing's side), so skip them.
+    admin edits these relations from the listing's side), so skip them. Rows
+    loaded from a fixture get no history, their many-to-many values neither
+    (`_loaded_raw`, see directory/signals.py).
     """
 
     def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
-        if not reverse:
+        if not reverse and not getattr(instance, "_loaded_raw", False):
             super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
 
 

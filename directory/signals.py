@@ -1,4 +1,9 @@
-"""Keep derived data current: the search text and each location's search point."""
+"""Keep derived data current: the search text and each location's search point.
+
+Rows a fixture load saves (`raw`) do not rebuild the search text one by one,
+nor record history for the many-to-many values loaddata sets on them next:
+the loader rebuilds the text once at the end (`load_demo` does).
+"""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
@@ -12,15 +17,24 @@ def set_location_search_point(sender, instance, **kwargs):
     instance.set_search_point()
 
 
+@receiver(post_save)
+def mark_fixture_rows(sender, instance, raw=False, **kwargs):
+    # loaddata sets many-to-many values right after, on this same instance.
+    if raw:
+        instance._loaded_raw = True
+
+
 @receiver(post_save, sender=Organization)
-def refresh_organization(sender, instance, **kwargs):
-    search.refresh([instance.pk])
+def refresh_organization(sender, instance, raw=False, **kwargs):
+    if not raw:
+        search.refresh([instance.pk])
 
 
 @receiver(post_save, sender=Service)
 @receiver(post_delete, sender=Service)
-def refresh_service_organization(sender, instance, **kwargs):
-    search.refresh([instance.organization_id])
+def refresh_service_organization(sender, instance, raw=False, **kwargs):
+    if not raw:
+        search.refresh([instance.organization_id])
 
 
 def _organizations_of_term(term):
@@ -32,7 +46,7 @@ def _organizations_of_term(term):
 @receiver(m2m_changed, sender=Service.taxonomy_terms.through)
 def refresh_after_categories_change(sender, instance, action, reverse, pk_set, **kwargs):
     if not reverse:  # service.taxonomy_terms changed
-        if action.startswith("post_"):
+        if action.startswith("post_") and not getattr(instance, "_loaded_raw", False):
             search.refresh([instance.organization_id])
         return
     # term.services changed; before a clear, remember which services it had.
@@ -46,8 +60,9 @@ def refresh_after_categories_change(sender, instance, action, reverse, pk_set, *
 
 
 @receiver(post_save, sender=TaxonomyTerm)
-def refresh_term_organizations(sender, instance, **kwargs):
-    search.refresh(_organizations_of_term(instance))
+def refresh_term_organizations(sender, instance, raw=False, **kwargs):
+    if not raw:
+        search.refresh(_organizations_of_term(instance))
 
 
 @receiver(pre_delete, sender=TaxonomyTerm)

@@ -1,6 +1,10 @@
+import os
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.test.utils import override_settings
 from django.utils import translation
 
 from directory.models import Status
@@ -14,6 +18,32 @@ from tests.factories import (
     make_term,
     verified_login,
 )
+
+# The HSDS 3.0 schemas and samples live beside the project, in ../shared/hsds.
+HSDS_DIR = Path(
+    os.environ.get("HSDS_DIR") or Path(__file__).resolve().parents[2] / "shared" / "hsds"
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """Hash test passwords with MD5: the production hasher spends most of a second on each."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session")
+def hsds_dir():
+    """The HSDS schemas and samples: skipped without them on a laptop, a failure in CI."""
+    if not (HSDS_DIR / "schema").is_dir() or not (HSDS_DIR / "samples").is_dir():
+        reason = (
+            f"the HSDS schemas and samples are missing at {HSDS_DIR}: "
+            "put a checkout of ../shared beside the project, or set HSDS_DIR"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return HSDS_DIR
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,11 @@
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from directory import search
 from directory.models import Kind, Location, Organization, Phone, Service, Status, TaxonomyTerm
 
 pytestmark = pytest.mark.django_db
@@ -10,16 +15,31 @@ def _counts():
     return [m.objects.count() for m in (Organization, Service, Location, Phone, TaxonomyTerm)]
 
 
-def test_reference_and_demo_fixtures_load_twice_without_duplicates(settings):
-    settings.DEBUG = True
+def _search_texts():
+    return dict(Organization.objects.values_list("pk", "search_text"))
+
+
+def test_demo_loads_twice_without_duplicates_and_accounts_only_with_debug(settings):
+    """One test, so the demo is loaded three times instead of four times in two tests."""
+    settings.DEBUG = False
     call_command("load_demo", verbosity=0)
     first = _counts()
+    assert not User.objects.exists()
+    settings.DEBUG = True
     call_command("load_demo", verbosity=0)
     assert _counts() == first
-
-
-def test_demo_data_covers_what_the_demo_needs():
+    curator = User.objects.get(username="curator")
+    assert curator.groups.filter(name="Curators").exists()
+    assert not curator.has_perm("directory.publish_organization")
+    assert User.objects.get(username="publisher").has_perm("directory.publish_organization")
     call_command("load_demo", verbosity=0)
+    assert _counts() == first
+    assert User.objects.count() == 2
+
+
+def test_demo_data_covers_what_the_demo_needs(client):
+    with CaptureQueriesContext(connection) as queries:
+        call_command("load_demo", verbosity=0)
     orgs = Organization.objects.all()
     assert orgs.count() >= 40
     assert all(o.description.startswith("[Sample data]") for o in orgs)
@@ -32,6 +52,21 @@ def test_demo_data_covers_what_the_demo_needs():
         assert org.has_contact_method(), org
     for number in Phone.objects.values_list("number", flat=True):
         assert "555-01" in number, number
+    # Each organization's search text is built once, right, and found.
+    rebuilds = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('UPDATE "directory_organization" SET "search_text"')
+    ]
+    assert len(rebuilds) == Organization.objects.count()
+    built = _search_texts()
+    assert all(built.values())
+    search.refresh(built)
+    assert _search_texts() == built
+    # Found by a service's name and by its category's name, in both languages.
+    for query in ("bond hearing representation", "detention and bond", "detención y fianza"):
+        page = client.get(reverse("directory:search"), {"q": query})
+        assert "Eastside Immigrant Defense Collaborative" in page.content.decode(), query
 
 
 def test_taxonomy_codes_follow_their_parents():
@@ -40,17 +75,3 @@ def test_taxonomy_codes_follow_their_parents():
     assert terms.count() >= 30
     for term in terms:
         term.full_clean()
-
-
-def test_demo_accounts_exist_only_with_debug(settings):
-    from django.contrib.auth.models import User
-
-    settings.DEBUG = False
-    call_command("load_demo", verbosity=0)
-    assert not User.objects.exists()
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    curator = User.objects.get(username="curator")
-    assert curator.groups.filter(name="Curators").exists()
-    assert not curator.has_perm("directory.publish_organization")
-    assert User.objects.get(username="publisher").has_perm("directory.publish_organization")

@@ -1,5 +1,4 @@
 import json
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -19,19 +18,17 @@ from tests.factories import (
     make_term,
 )
 
-HSDS = Path(__file__).resolve().parents[1].parent / "shared" / "hsds"
 
-
-def _validator(name):
+def _validator(hsds_dir, name):
     """A validator for one HSDS schema; the files $ref each other by file name."""
     resources = []
-    for path in (HSDS / "schema").glob("*.json"):
+    for path in (hsds_dir / "schema").glob("*.json"):
         contents = json.loads(path.read_text())
         resources.append(
             (path.name, Resource.from_contents(contents, default_specification=DRAFT202012))
         )
     registry = Registry().with_resources(resources)
-    schema = json.loads((HSDS / "schema" / name).read_text())
+    schema = json.loads((hsds_dir / "schema" / name).read_text())
     return Draft202012Validator(schema, registry=registry, format_checker=FormatChecker())
 
 
@@ -78,10 +75,10 @@ def listing(db):
     return service
 
 
-def test_export_validates_against_the_hsds_schemas(listing, tmp_path):
+def test_export_validates_against_the_hsds_schemas(listing, tmp_path, hsds_dir):
     data = _export(tmp_path)
     assert len(data) == 1
-    validator = _validator("service.json")
+    validator = _validator(hsds_dir, "service.json")
     errors = [e.message for item in data for e in validator.iter_errors(item)]
     assert errors == []
 
@@ -125,8 +122,8 @@ def test_export_streams_in_chunks(listing):
     assert len(json.loads(b"".join(chunks))) == 1
 
 
-def test_the_full_service_sample_imports_with_everything_it_carries(db):
-    data = (HSDS / "samples" / "service_full.json").read_bytes()
+def test_the_full_service_sample_imports_with_everything_it_carries(hsds_dir, db):
+    data = (hsds_dir / "samples" / "service_full.json").read_bytes()
     report = import_file("service_full.json", data)
     assert report.errors == []
     assert report.written
@@ -156,8 +153,8 @@ def test_the_full_service_sample_imports_with_everything_it_carries(db):
         "service_at_location_list.json",
     ],
 )
-def test_the_other_samples_import(db, sample):
-    report = import_file(sample, (HSDS / "samples" / sample).read_bytes())
+def test_the_other_samples_import(hsds_dir, db, sample):
+    report = import_file(sample, (hsds_dir / "samples" / sample).read_bytes())
     assert report.errors == []
     assert Organization.objects.filter(name="Example Organization Inc.").exists() or (
         Service.objects.filter(name="Community Counselling").exists()

@@ -3,12 +3,17 @@
 Used by `make run`. Safe to run again: fixtures carry fixed keys, so a second
 run updates rows instead of adding new ones. Demo staff accounts are created
 only while DEBUG is on, so a production database never gets known passwords.
+Fixture rows skip the search-text rebuild on save (directory/signals.py), so
+it is rebuilt here, once per organization.
 """
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from directory import search
+from directory.models import Organization
 
 REFERENCE_FIXTURES = ["languages", "taxonomy", "detention_facilities"]
 DEMO_ACCOUNTS = [
@@ -29,6 +34,8 @@ class Command(BaseCommand):
     def handle(self, *args, reference_only=False, **options):
         fixtures = REFERENCE_FIXTURES + ([] if reference_only else ["demo"])
         call_command("loaddata", *fixtures, verbosity=options["verbosity"])
+        # Also after the reference data alone: renamed categories change listings' text.
+        search.refresh(Organization.objects.values_list("pk", flat=True))
         if reference_only:
             return
         if not settings.DEBUG:
