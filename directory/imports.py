@@ -216,9 +216,6 @@ class TooLongNumber:
     def __init__(self, digits):
         self.digits = digits
 
-    def __str__(self):
-        return _("a number of %d digits") % self.digits
-
 
 def _json_int(text):
     digits = len(text.lstrip("-"))
