@@ -56,7 +56,8 @@ class CleanTextMixin:
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         for f in self._meta.concrete_fields:
-            if not isinstance(f, models.CharField | models.TextField):
+            # Only what people type: derived text (search_text) is not input.
+            if not f.editable or not isinstance(f, models.CharField | models.TextField):
                 continue
             if (exclude and f.name in exclude) or f.name in errors:
                 continue
