@@ -4,20 +4,18 @@ Curator exports add the columns outreach and verification need (status,
 verification date and who verified) to the public columns; like every
 export they never carry curator notes or a confidential street address.
 The import page is upload -> preview -> confirm: the preview is a dry run
-of the real import, and the uploaded file waits in a private temporary
-folder under a random name that only a signed token in the confirm form
-can point to, so a client can never name a path of its own.
+of the real import, and the uploaded file waits in the database (a
+PendingImport, so any app server can answer the confirm) under a random
+token that only its uploader can confirm.
 """
 
 import secrets
 import tempfile
-import time
 from datetime import date
-from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
-from django.core import signing
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect
@@ -27,12 +25,9 @@ from django.utils.translation import gettext_lazy as _
 
 from . import exports, hsds
 from .imports import import_file
-from .models import Location, Organization, Service
+from .models import Location, Organization, PendingImport, Service
 
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "directory-imports"
-UPLOAD_MAX_AGE = 60 * 60  # seconds a preview can be confirmed
 UPLOAD_MAX_BYTES = 20 * 1024 * 1024
-SIGNING_SALT = "directory.admin_io.upload"
 
 
 # ---------------------------------------------------------------- list filters
@@ -142,34 +137,33 @@ class ImportForm(forms.Form):
         return upload
 
 
-def _store_upload(upload):
-    """Keep an uploaded file for the confirm step; return a signed token for it."""
-    UPLOAD_DIR.mkdir(mode=0o700, exist_ok=True)
-    # Previews never confirmed are removed once they can no longer be.
-    cutoff = time.time() - UPLOAD_MAX_AGE
-    for old in UPLOAD_DIR.iterdir():
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    key = secrets.token_hex(16)
-    with open(UPLOAD_DIR / key, "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return signing.dumps({"key": key, "name": upload.name}, salt=SIGNING_SALT)
+def store_upload(user, name, data):
+    """Keep a previewed file for its confirm; return the token that confirms it."""
+    # Previews never confirmed go once they can no longer be.
+    PendingImport.objects.abandoned().delete()
+    pending = PendingImport.objects.create(
+        token=secrets.token_urlsafe(32), file_name=name, data=data, uploaded_by=user
+    )
+    return pending.token
 
 
-def _load_upload(token):
-    """Return (name, bytes) for a token, or raise Http404 if it is forged or old."""
-    try:
-        data = signing.loads(token, salt=SIGNING_SALT, max_age=UPLOAD_MAX_AGE)
-    except signing.BadSignature:
-        raise Http404 from None
-    key = str(data.get("key", ""))
-    if len(key) != 32 or not all(c in "0123456789abcdef" for c in key):
-        raise Http404
-    try:
-        return str(data.get("name", "")), (UPLOAD_DIR / key).read_bytes(), UPLOAD_DIR / key
-    except OSError:
-        raise Http404 from None
+def claim_upload(token, user):
+    """Return (name, bytes) of the user's own pending import and delete it; None if none.
+
+    A token that is forged, someone else's, expired or already confirmed
+    gives None. Claiming deletes, so a confirm sent twice imports once.
+    """
+    PendingImport.objects.abandoned().delete()
+    with transaction.atomic():
+        pending = (
+            PendingImport.objects.select_for_update()
+            .filter(token=str(token), uploaded_by=user)
+            .first()
+        )
+        if pending is None:
+            return None
+        pending.delete()
+    return pending.file_name, bytes(pending.data)
 
 
 EXPORT_ACTIONS = ["export_csv", "export_xlsx", "export_hsds"]
@@ -245,13 +239,25 @@ class ExportImportMixin:
             ),
         }
         if request.method == "POST" and "token" in request.POST:
-            name, data, stored = _load_upload(request.POST["token"])
+            upload = claim_upload(request.POST["token"], request.user)
+            if upload is None:
+                self.message_user(
+                    request,
+                    _(
+                        "This import cannot be confirmed: its preview has expired, was "
+                        "already confirmed, or was made by someone else. Upload the file again."
+                    ),
+                    messages.ERROR,
+                )
+                context["form"] = ImportForm(can_publish=can_publish)
+                return TemplateResponse(request, "admin/directory/import.html", context, status=404)
+            name, data = upload
+            # The rule refuses a curator's publish, with a row error.
             publish = request.POST.get("publish") == "1"
             report = import_file(name, data, publish=publish, user=request.user)
             if report.errors:
                 context.update(report=report, form=ImportForm(can_publish=can_publish))
                 return TemplateResponse(request, "admin/directory/import.html", context)
-            stored.unlink(missing_ok=True)
             self.message_user(
                 request,
                 _("Imported %(file)s: %(created)d created, %(updated)d updated.")
@@ -262,15 +268,12 @@ class ExportImportMixin:
         form = ImportForm(request.POST or None, request.FILES or None, can_publish=can_publish)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            token = _store_upload(upload)
-            name, data, stored = _load_upload(token)
+            name, data = upload.name, b"".join(upload.chunks())
             publish = bool(form.cleaned_data.get("publish"))
             report = import_file(name, data, publish=publish, dry_run=True, user=request.user)
             context.update(report=report, publish=publish, file_name=name)
-            if report.errors:
-                stored.unlink(missing_ok=True)
-            else:
-                context["token"] = token
+            if not report.errors:
+                context["token"] = store_upload(request.user, name, data)
         context["form"] = form
         return TemplateResponse(request, "admin/directory/import.html", context)
 

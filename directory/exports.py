@@ -25,6 +25,7 @@ from .models import (
     ServiceLanguage,
 )
 from .phones import in_offer_order
+from .text import printable
 
 # Spreadsheet programs evaluate a cell that starts with one of these (OWASP
 # "CSV injection"); a leading apostrophe makes it plain text.
@@ -316,7 +317,9 @@ def _text_cell(value):
         return _yes_no(value)
     if isinstance(value, int | float):
         return repr(value) if isinstance(value, float) else str(value)
-    return neutralise(str(value))
+    # Stored text may predate the input check (directory/text.py); a control
+    # character would make openpyxl refuse the whole workbook.
+    return neutralise(printable(str(value)))
 
 
 class _Echo:
@@ -359,6 +362,7 @@ def xlsx_bytes(row_iter):
 
 
 def _vcard_escape(value):
+    value = printable(value).replace("\r\n", "\n").replace("\r", "\n")
     return value.replace("\\", "\\\\").replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;")
 
 

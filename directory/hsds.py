@@ -8,6 +8,7 @@ directory.imports writes.
 """
 
 import json
+import math
 import re
 import uuid
 
@@ -16,14 +17,17 @@ from django.utils.translation import gettext as _
 
 from .exports import CHUNK_SIZE, WEEKDAY_CODES, service_prefetches
 from .imports import (
+    MAX_JSON_DEPTH,
     LocationRecord,
     OrganizationRecord,
     PhoneRecord,
     RowError,
     ServiceRecord,
     TermRecord,
+    TooLongNumber,
 )
 from .models import Fee, LanguageVia, PhoneType
+from .text import CONTROL_CHARACTER_MESSAGE, control_character, printable
 
 # A fixed namespace, so generated ids (languages, addresses, attributes) are
 # the same in every export of the same data.
@@ -349,26 +353,45 @@ def _hours(items):
     return hours
 
 
-def _coordinates(data):
-    """Return (latitude, longitude), or (None, None) when either is missing or impossible."""
-    lat, lon = data.get("latitude"), data.get("longitude")
-    if not isinstance(lat, int | float) or not isinstance(lon, int | float):
-        return None, None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return None, None
-    return float(lat), float(lon)
+COORDINATE_RANGES = {"latitude": 90, "longitude": 180}
 
 
-def _location_record(source, path, data):
-    address = next(iter(data.get("addresses") or []), {})
-    latitude, longitude = _coordinates(data)
-    warnings = []
-    if latitude is None and data.get("latitude") is not None:
-        warnings.append(
-            RowError(source, f"{path}.latitude", _("Impossible coordinates were left out."))
+def _coordinate(source, path, data, name, errors):
+    """Return the coordinate, or None when it is missing or (reported) impossible.
+
+    An impossible one is an error, not a blank: a blank would wipe the
+    coordinates an existing location holds.
+    """
+    value = data.get(name)
+    if value is None:
+        return None
+    limit = COORDINATE_RANGES[name]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        message = _("Write the %(name)s as a number, not “%(value)s”.")
+    elif not math.isfinite(value):
+        message = _("The %(name)s must be a finite number, not “%(value)s”.")
+    elif not -limit <= value <= limit:
+        message = _("The %(name)s must be between -%(limit)d and %(limit)d, not %(value)s.")
+    else:
+        return float(value)
+    errors.append(
+        RowError(
+            source,
+            f"{path}.{name}",
+            message % {"name": _(name), "value": str(value)[:40], "limit": limit},
         )
+    )
+    return None
+
+
+def _location_record(source, path, data, errors):
+    address = next(iter(data.get("addresses") or []), {})
+    reported = len(errors)
+    latitude = _coordinate(source, path, data, "latitude", errors)
+    longitude = _coordinate(source, path, data, "longitude", errors)
+    if len(errors) > reported:
+        latitude = longitude = None  # reported once, not again as "both or neither"
     return LocationRecord(
-        warnings=warnings,
         source=source,
         id=_uuid(data.get("id")),
         columns={f: f"{path}.{f}" for f in ("name", "city", "state", "latitude", "longitude")},
@@ -550,15 +573,72 @@ def records_from_hsds(payload):
     organizations = {}
     for index, item in enumerate(items, start=1):
         source = _("Item %d") % index
-        for data in _as_services(item):
-            org = _organization_for(source, data, organizations, errors)
-            if org is None or "name" not in data and "id" not in data:
-                continue
-            if not data.get("name"):
-                errors.append(RowError(source, "name", _("Each service needs a name.")))
-                continue
-            org.services.append(_service_for(source, data, org))
+        if not _checked(source, item, errors):
+            continue
+        try:
+            _read_item(source, item, organizations, errors)
+        except (AttributeError, TypeError, ValueError, KeyError, RecursionError):
+            # A list where HSDS has an object, a number where it has text...
+            errors.append(
+                RowError(
+                    source, "", _("This item does not follow HSDS 3.0: a value has the wrong type.")
+                )
+            )
     return list(organizations.values()), errors
+
+
+def _read_item(source, item, organizations, errors):
+    for data in _as_services(item):
+        org = _organization_for(source, data, organizations, errors)
+        if org is None or "name" not in data and "id" not in data:
+            continue
+        if not data.get("name"):
+            errors.append(RowError(source, "name", _("Each service needs a name.")))
+            continue
+        org.services.append(_service_for(source, data, org, errors))
+
+
+def _checked(source, item, errors):
+    """Report what no field may hold anywhere in an item; return False if it is unreadable.
+
+    Control characters are reported and removed (so the rest of the item can
+    still be checked), as are numbers too long to mean anything.
+    """
+    stack = [(item, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            errors.append(RowError(source, path, _("This item is nested too deeply to be HSDS.")))
+            return False
+        children = (
+            value.items()
+            if isinstance(value, dict)
+            else enumerate(value)
+            if isinstance(value, list)
+            else ()
+        )
+        for key, child in list(children):
+            child_path = (
+                f"{path}[{key}]" if isinstance(value, list) else f"{path}.{key}".lstrip(".")
+            )
+            if isinstance(child, str) and control_character(child):
+                code = control_character(child)
+                errors.append(
+                    RowError(source, child_path, CONTROL_CHARACTER_MESSAGE % {"code": code})
+                )
+                value[key] = printable(child)
+            elif isinstance(child, TooLongNumber):
+                errors.append(
+                    RowError(
+                        source,
+                        child_path,
+                        _("This number has %d digits: too long to be a value here.") % child.digits,
+                    )
+                )
+                value[key] = None
+            else:
+                stack.append((child, child_path, depth + 1))
+    return True
 
 
 def _organization_for(source, data, organizations, errors):
@@ -573,19 +653,19 @@ def _organization_for(source, data, organizations, errors):
     if org is None:
         org = organizations[key] = _organization_record(source, org_data)
         for i, loc in enumerate(org_data.get("locations") or []):
-            location = _location_record(source, f"organization.locations[{i}]", loc)
+            location = _location_record(source, f"organization.locations[{i}]", loc, errors)
             if location.fields["city"]:
                 org.locations[location.id or (source, "org", i)] = location
     return org
 
 
-def _service_for(source, data, org):
+def _service_for(source, data, org, errors):
     service = _service_record(source, data)
     for i, sal in enumerate(data.get("service_at_locations") or []):
         loc = sal.get("location") if isinstance(sal, dict) else None
         if not isinstance(loc, dict):
             continue
-        location = _location_record(source, f"service_at_locations[{i}].location", loc)
+        location = _location_record(source, f"service_at_locations[{i}].location", loc, errors)
         if not location.fields["city"]:
             continue  # a virtual location: nothing we can store
         key = location.id or (source, i)

@@ -13,6 +13,8 @@ column.
 import csv
 import io
 import json
+import logging
+import math
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -50,10 +52,20 @@ from .models import (
     TaxonomyTerm,
 )
 from .publishing import PUBLISH_REFUSED, may_move
+from .text import CONTROL_CHARACTER_MESSAGE, control_character, printable
+
+logger = logging.getLogger(__name__)
 
 
 class ImportFileError(Exception):
     """The file cannot be read at all (wrong format, not UTF-8, bad JSON)."""
+
+
+# A JSON number longer than this is no value we store; Python refuses to
+# read an integer of more than 4,300 digits at all.
+MAX_NUMBER_DIGITS = 30
+# No HSDS object nests anywhere near this deep.
+MAX_JSON_DEPTH = 64
 
 
 @dataclass
@@ -98,8 +110,6 @@ class LocationRecord:
     fields: dict
     columns: dict  # model field -> column name, for error messages
     id: uuid.UUID | None = None
-    # Things changed on the way in, such as impossible coordinates left out.
-    warnings: list = field(default_factory=list)
 
 
 @dataclass
@@ -158,15 +168,35 @@ class ImportReport:
 
 
 def read_file(name, data):
-    """Return (records, errors) for uploaded bytes, choosing the format by name."""
+    """Return (records, errors) for uploaded bytes, choosing the format by name.
+
+    Raise ImportFileError for a file that cannot be read, whatever is wrong
+    with it: reading touches no database, so nothing else can fail here.
+    """
+    try:
+        return _read_file(name, data)
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        logger.exception("Cannot read the import file %s", name)
+        raise ImportFileError(
+            _("This file cannot be read: it does not follow the import format.")
+        ) from exc
+
+
+def _read_file(name, data):
     lower = name.lower()
     if lower.endswith(".json"):
         from .hsds import records_from_hsds
 
         try:
-            payload = json.loads(data.decode("utf-8-sig"))
+            payload = json.loads(data.decode("utf-8-sig"), parse_int=_json_int)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ImportFileError(_("This is not a valid JSON file: %s") % exc) from None
+        except RecursionError:
+            raise ImportFileError(
+                _("This JSON file is nested too deeply to read (HSDS needs only a few levels).")
+            ) from None
         return records_from_hsds(payload)
     if lower.endswith(".xlsx"):
         return records_from_table(_xlsx_rows(data))
@@ -181,15 +211,31 @@ def read_file(name, data):
     raise ImportFileError(_("Upload a .csv, .xlsx or .json (HSDS) file."))
 
 
+class TooLongNumber:
+    """A JSON integer too long to be any value we store, reported where it is used."""
+
+    def __init__(self, digits):
+        self.digits = digits
+
+
+def _json_int(text):
+    digits = len(text.lstrip("-"))
+    return TooLongNumber(digits) if digits > MAX_NUMBER_DIGITS else int(text)
+
+
 def _xlsx_rows(data):
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        # openpyxl reads lazily: a broken sheet fails while rows are read.
+        for row in rows:
+            yield ["" if v is None else _xlsx_text(v) for v in row]
+    except ImportFileError:
+        raise
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise ImportFileError(_("This is not a readable Excel (.xlsx) file.")) from exc
-    for row in workbook.worksheets[0].iter_rows(values_only=True):
-        yield ["" if v is None else _xlsx_text(v) for v in row]
 
 
 def _xlsx_text(value):
@@ -294,8 +340,16 @@ class _Row:
 
     def __init__(self, number, values, errors):
         self.source = _("Row %d") % number
-        self.values = values
         self.errors = errors
+        self.values = {column: self.checked(column, v) for column, v in values.items()}
+
+    def checked(self, column, value):
+        """Return the cell, reporting (and dropping) control characters in it."""
+        code = control_character(value)
+        if code:
+            self.error(column, CONTROL_CHARACTER_MESSAGE % {"code": code})
+            return printable(value)
+        return value
 
     def get(self, column):
         return unneutralise((self.values.get(column) or "").strip())
@@ -319,7 +373,10 @@ class _Row:
             if fieldname in INTEGER_FIELDS:
                 return int(raw)
             if fieldname in FLOAT_FIELDS:
-                return float(raw)
+                value = float(raw)
+                if not math.isfinite(value):
+                    raise ValueError
+                return value
             if fieldname in DATE_FIELDS:
                 return date.fromisoformat(raw)
         except ValueError:
@@ -437,8 +494,18 @@ def parse_codes(row, column, choices):
 def records_from_table(table_rows):
     """Read our CSV/Excel layout: rows grouped into organizations and services."""
     errors = []
-    table_rows = iter(table_rows)
-    header = [h.strip().lstrip("\ufeff") for h in next(table_rows, [])]
+    table_rows = _readable_rows(table_rows, errors)
+    header = [(h or "").strip().lstrip("\ufeff") for h in next(table_rows, [])]
+    duplicated = sorted({h for h in header if h and header.count(h) > 1})
+    if duplicated:
+        errors.append(
+            RowError(
+                _("Header"),
+                ", ".join(duplicated),
+                _("This column appears more than once. Keep only one of them."),
+            )
+        )
+        return [], errors
     unknown = [h for h in header if h and h not in PUBLIC_HEADER and h not in CURATOR_HEADER]
     if unknown:
         errors.append(
@@ -451,6 +518,8 @@ def records_from_table(table_rows):
     if "organization_name" not in header:
         errors.append(RowError(_("Header"), "organization_name", _("This column is required.")))
         return [], errors
+    for code in filter(None, map(control_character, header)):
+        errors.append(RowError(_("Header"), "", CONTROL_CHARACTER_MESSAGE % {"code": code}))
     organizations = {}
     for number, values in enumerate(table_rows, start=2):
         if not any((v or "").strip() for v in values):
@@ -458,6 +527,29 @@ def records_from_table(table_rows):
         row = _Row(number, dict(zip(header, values, strict=False)), errors)
         _read_row(row, organizations)
     return list(organizations.values()), errors
+
+
+def _readable_rows(table_rows, errors):
+    """Yield rows until one cannot be read, which becomes an error for its row."""
+    table_rows = iter(table_rows)
+    number = 1
+    while True:
+        try:
+            values = next(table_rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            limit = csv.field_size_limit()
+            message = (
+                _("A cell is longer than %s characters, the most a cell may hold.") % f"{limit:,}"
+                if "field limit" in str(exc)
+                else _("Cannot read this row: %s") % exc
+            )
+            source = _("Header") if number == 1 else _("Row %d") % number
+            errors.append(RowError(source, "", message))
+            return
+        yield values
+        number += 1
 
 
 def _read_row(row, organizations):
@@ -486,10 +578,15 @@ def _read_row(row, organizations):
             row.get("city"),
         )
         if location_key not in org.locations:
+            reported = len(row.errors)
+            fields = row.fields(LOCATION_COLUMNS)
+            if any(e.column in ("latitude", "longitude") for e in row.errors[reported:]):
+                # Reported once, not again as "both or neither".
+                fields["latitude"] = fields["longitude"] = None
             org.locations[location_key] = LocationRecord(
                 source=row.source,
                 id=location_id,
-                fields=row.fields(LOCATION_COLUMNS),
+                fields=fields,
                 columns=LOCATION_COLUMNS,
             )
     service_name = row.get("service_name")
@@ -646,7 +743,6 @@ class _Writer:
     # -- locations
 
     def write_location(self, record, org):
-        self.report.warnings.extend(record.warnings)
         location = None
         matched_by = ""
         if record.id:

@@ -23,6 +23,8 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .text import CleanTextMixin
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -79,7 +81,7 @@ class ListingQuerySet(models.QuerySet):
         )
 
 
-class Listing(models.Model):
+class Listing(CleanTextMixin, models.Model):
     """What organizations and services share: a lifecycle and verification."""
 
     status = models.CharField(
@@ -159,7 +161,7 @@ class NaturalKeyManager(models.Manager):
         return self.get(code=code)
 
 
-class Language(models.Model):
+class Language(CleanTextMixin, models.Model):
     code = models.CharField(
         _("code"),
         max_length=12,
@@ -211,7 +213,7 @@ class TaxonomyTermManager(NaturalKeyManager.from_queryset(TaxonomyTermQuerySet))
     pass
 
 
-class TaxonomyTerm(models.Model):
+class TaxonomyTerm(CleanTextMixin, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     code = models.CharField(
         _("code"),
@@ -362,7 +364,7 @@ class DetentionFacilityManager(models.Manager):
         return self.get(name=name, state=state)
 
 
-class DetentionFacility(models.Model):
+class DetentionFacility(CleanTextMixin, models.Model):
     name = models.CharField(_("name"), max_length=200)
     city = models.CharField(_("city"), max_length=100)
     state = models.CharField(_("state"), max_length=2, help_text=_("Two-letter code, e.g. CA."))
@@ -933,7 +935,7 @@ class LocationQuerySet(models.QuerySet):
         )
 
 
-class Location(models.Model):
+class Location(CleanTextMixin, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(
         Organization,
@@ -1045,7 +1047,7 @@ class Location(models.Model):
         self.search_latitude, self.search_longitude = search_point(self) or (None, None)
 
 
-class ServiceAtLocation(models.Model):
+class ServiceAtLocation(CleanTextMixin, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     service = models.ForeignKey(
         Service, on_delete=models.CASCADE, related_name="service_at_locations"
@@ -1125,7 +1127,7 @@ class Schedule(models.Model):
         return self.closes_at < self.opens_at
 
 
-class Closure(models.Model):
+class Closure(CleanTextMixin, models.Model):
     """A day a service is closed despite its usual hours (a holiday)."""
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="closures")
@@ -1162,7 +1164,7 @@ class PhoneQuerySet(models.QuerySet):
         )
 
 
-class Phone(models.Model):
+class Phone(CleanTextMixin, models.Model):
     """A phone number of an organization, or of one of its services."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -1260,7 +1262,7 @@ class SubmissionQuerySet(models.QuerySet):
         return self.filter(status=Moderation.NEW)
 
 
-class Submission(models.Model):
+class Submission(CleanTextMixin, models.Model):
     """Something sent by the public. It never changes a listing by itself."""
 
     status = models.CharField(
@@ -1405,3 +1407,40 @@ class Report(Submission):
         Organization.objects.filter(pk=self.organization_id).update(needs_review=True)
         self._handle(user, Moderation.ACCEPTED, note)
         self.save()
+
+
+class PendingImportQuerySet(models.QuerySet):
+    def abandoned(self):
+        return self.filter(created_at__lt=timezone.now() - PendingImport.MAX_AGE)
+
+
+class PendingImport(models.Model):
+    """An uploaded import file waiting between its preview and its confirmation.
+
+    It lives in the database, not on one server's disk, so whichever app
+    server answers the confirm can read it. It is deleted when confirmed, and
+    once it is MAX_AGE old (abandoned) by the next preview or confirm.
+    """
+
+    MAX_AGE = timedelta(days=1)
+
+    # Unguessable, and only its uploader may confirm it (admin_io.claim_upload).
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    file_name = models.CharField(_("file name"), max_length=255)
+    data = models.BinaryField(_("file contents"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PendingImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pending import")
+        verbose_name_plural = _("pending imports")
+
+    def __str__(self):
+        return self.file_name

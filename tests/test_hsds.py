@@ -19,6 +19,12 @@ from tests.factories import (
 )
 
 
+def _sample(hsds_dir, name):
+    """An HSDS sample with its impossible latitude (100) made possible."""
+    text = (hsds_dir / "samples" / name).read_text()
+    return text.replace('"latitude": 100', '"latitude": 10').encode()
+
+
 def _validator(hsds_dir, name):
     """A validator for one HSDS schema; the files $ref each other by file name."""
     resources = []
@@ -123,8 +129,7 @@ def test_export_streams_in_chunks(listing):
 
 
 def test_the_full_service_sample_imports_with_everything_it_carries(hsds_dir, db):
-    data = (hsds_dir / "samples" / "service_full.json").read_bytes()
-    report = import_file("service_full.json", data)
+    report = import_file("service_full.json", _sample(hsds_dir, "service_full.json"))
     assert report.errors == []
     assert report.written
     service = Service.objects.get(name="Community Counselling")
@@ -139,8 +144,20 @@ def test_the_full_service_sample_imports_with_everything_it_carries(hsds_dir, db
     assert service.phones.filter(extension="100").exists()
     assert service.fee == "paid"
     assert service.fee_note.startswith("Non-NHS patients")
-    # The sample's latitude is 100: impossible, so left out with a warning.
-    assert report.warnings
+    assert service.locations.get(city="MyCity").latitude == 10
+
+
+def test_the_samples_impossible_latitude_is_an_error(hsds_dir, db):
+    data = (hsds_dir / "samples" / "service_full.json").read_bytes()
+    report = import_file("service_full.json", data)
+    assert {(e.column, e.message) for e in report.errors} == {
+        (
+            f"{path}.latitude",
+            "The latitude must be between -90 and 90, not 100.",
+        )
+        for path in ("organization.locations[0]", "service_at_locations[0].location")
+    }
+    assert not report.written and Service.objects.count() == 0
 
 
 @pytest.mark.parametrize(
@@ -154,7 +171,7 @@ def test_the_full_service_sample_imports_with_everything_it_carries(hsds_dir, db
     ],
 )
 def test_the_other_samples_import(hsds_dir, db, sample):
-    report = import_file(sample, (hsds_dir / "samples" / sample).read_bytes())
+    report = import_file(sample, _sample(hsds_dir, sample))
     assert report.errors == []
     assert Organization.objects.filter(name="Example Organization Inc.").exists() or (
         Service.objects.filter(name="Community Counselling").exists()
