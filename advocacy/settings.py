@@ -133,6 +133,10 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "directory_cache",
+        # Past MAX_ENTRIES the cache drops a third of its rows, live counters
+        # included: the default 300 would let a flood of form posts or failed
+        # sign-ins wipe rate limits, lockouts and used-token records.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 }
 

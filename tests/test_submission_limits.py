@@ -131,3 +131,13 @@ def test_a_form_sent_back_with_a_mistake_keeps_its_token_usable(client, clock):
     r = client.post(SUGGEST, {**SUGGESTION, "name": "", "started": token})
     assert r.status_code == 200 and "already sent" not in r.content.decode()
     assert client.post(SUGGEST, {**SUGGESTION, "started": token}).status_code == 302
+
+
+def test_a_flood_of_cache_entries_does_not_wipe_the_count(client, clock, settings):
+    from django.core.cache import cache
+
+    settings.SUBMISSIONS_PER_DAY = 1
+    assert _send(client, clock, **PHONE).status_code == 302
+    for n in range(400):  # as many other visitors' counters and used tokens
+        cache.set(f"zz-other-visitor-{n}", 1, timeout=3600)
+    assert _send(client, clock, **PHONE).status_code == 429
