@@ -8,4 +8,4 @@ class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import images, signals  # noqa: F401 (they connect signal receivers)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .images import logo_path, thumbnail_path
 from .text import CleanTextMixin
 
 
@@ -510,12 +511,12 @@ class Organization(Listing):
     )
     logo = models.ImageField(
         _("logo"),
-        upload_to="logos/%Y/",
+        upload_to=logo_path,
         blank=True,
         help_text=_("PNG, JPEG or WebP, at most 2 MB. It is re-encoded, which removes metadata."),
     )
     logo_thumbnail = models.ImageField(
-        _("logo thumbnail"), upload_to="logos/%Y/", blank=True, editable=False
+        _("logo thumbnail"), upload_to=thumbnail_path, blank=True, editable=False
     )
     visibility = models.CharField(
         _("visibility"),

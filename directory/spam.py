@@ -7,14 +7,19 @@ another company, so we use three quiet checks instead:
   empty" for screen readers), which robots fill in;
 - a minimum fill time, from a signed timestamp put in the form when it is
   shown: robots send forms within a second;
+- each shown form's token works once: a sent token's digest is kept in the
+  cache until the token would expire anyway, so one token cannot be replayed
+  for many posts;
 - a daily limit per client. The client is a keyed hash (HMAC with SECRET_KEY)
-  of address, browser and day, kept as a counter in the cache for a day. The
-  address itself is never stored, and the hash changes every day.
+  of the address and the day (`directory/clients.py`), kept as a counter in
+  the cache until the day ends. The address itself is never stored, and the
+  hash changes every day.
 """
 
 import hashlib
-import hmac
+import secrets
 import time
+from datetime import datetime, timedelta
 
 from django import forms
 from django.conf import settings
@@ -24,6 +29,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .clients import client_address, count, keyed_digest
+
 HONEYPOT = "homepage"
 # A form left open longer than this must be sent again (a fresh timestamp).
 MAX_FORM_AGE = 24 * 60 * 60
@@ -31,7 +38,14 @@ _signer = signing.TimestampSigner(salt="directory.spam.started")
 
 
 def new_started_token():
-    return _signer.sign(f"{time.time():.3f}")
+    # A random part makes every token unique, even two shown in the same instant.
+    return _signer.sign(f"{time.time():.3f}/{secrets.token_hex(8)}")
+
+
+def _first_use(token):
+    """Record the token as used; False if it was used before."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    return cache.add(f"submissions:used:{digest}", 1, timeout=MAX_FORM_AGE + 60)
 
 
 class SpamDefences(forms.Form):
@@ -61,7 +75,8 @@ class SpamDefences(forms.Form):
                 code="honeypot",
             )
         try:
-            started = float(_signer.unsign(cleaned.get("started") or "", max_age=MAX_FORM_AGE))
+            token = cleaned.get("started") or ""
+            started = float(_signer.unsign(token, max_age=MAX_FORM_AGE).split("/")[0])
         except (signing.BadSignature, ValueError):
             raise ValidationError(
                 _("This form was open too long or was changed. Please send it again."),
@@ -72,29 +87,34 @@ class SpamDefences(forms.Form):
                 _("That was very quick. Please check your answers, then send again."),
                 code="too_fast",
             )
+        # Spent only by an otherwise valid form: a form sent back with a mistake
+        # gets a fresh token anyway.
+        if not self.errors and not _first_use(token):
+            raise ValidationError(
+                _(
+                    "This form was already sent once. If you want to send it again, "
+                    "check it and send it once more."
+                ),
+                code="replayed",
+            )
         return cleaned
 
 
-def _client_key(request):
-    if settings.SECURE_PROXY_SSL_HEADER:
-        address = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
-    else:
-        address = ""
-    address = address or request.META.get("REMOTE_ADDR", "")
-    browser = request.META.get("HTTP_USER_AGENT", "")
-    day = timezone.now().date().isoformat()
-    message = f"{address}\n{browser}\n{day}".encode()
-    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
-    return f"submissions:{digest}"
+def _end_of_today():
+    """Today's date in the site's time zone, and the seconds until it ends."""
+    now = timezone.localtime()
+    midnight = timezone.make_aware(
+        datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
+    )
+    return now.date(), max(1, int((midnight - now).total_seconds()) + 1)
 
 
 def allow_submission(request):
-    """Count one submission for this client today; False once over the limit."""
-    key = _client_key(request)
-    cache.add(key, 0, timeout=MAX_FORM_AGE)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=MAX_FORM_AGE)
-        count = 1
-    return count <= settings.SUBMISSIONS_PER_DAY
+    """Count one submission for this client today; False once over the limit.
+
+    The browser is not part of the key: changing the User-Agent must not
+    start a new count.
+    """
+    day, seconds_left = _end_of_today()
+    key = "submissions:" + keyed_digest("submissions", day.isoformat(), client_address(request))
+    return count(key, timeout=seconds_left) <= settings.SUBMISSIONS_PER_DAY

@@ -27,11 +27,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 RECOVERY_CODES = 10
 
 
-def axes_client_str(username, ip_address, user_agent, path_info, request):
-    """How django-axes names a client in its log: the username, never the address."""
-    return f"username={username!r}"
-
-
 class RequireTwoFactorForStaff:
     """Send staff who have not passed the second factor to set it up or verify it."""
 
