@@ -47,12 +47,6 @@ def english():
         yield
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Most tests here sign a curator in; creating one need not cost a slow hash."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _csv(*rows, header=PUBLIC_HEADER):
     """A CSV in our format: each row a dict of the columns to fill."""
     out = io.StringIO()
