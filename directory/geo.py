@@ -7,6 +7,7 @@ centroids. The tables are built once per process and kept in memory.
 
 import math
 import re
+import secrets
 from functools import cache
 
 EARTH_RADIUS_MILES = 3958.8
@@ -61,18 +62,99 @@ def locate(text):
     return None
 
 
-def search_point(location):
-    """Return the point a location is found by in distance searches.
+# A confidential location is searched by a decoy: a point drawn at random, once,
+# this many miles from its real place (docs/privacy.md). Even with perfect
+# knowledge of the decoy, a fit stays at least DECOY_MIN_MILES from the address;
+# the margin over the 2 miles promised covers the error of any fit.
+DECOY_MIN_MILES, DECOY_MAX_MILES = 3.0, 5.0
+# Confidential places this close together (one shelter listed twice) share a decoy.
+SHARE_MILES = 0.5
+# A confidential location's distance is shown only as the band between two of
+# these, the search's radius choices (directory/filters.py): the band tells
+# nothing the radius filter does not already tell.
+DISTANCE_BANDS = (5, 10, 25, 50, 100)
+_random = secrets.SystemRandom()
 
-    A confidential location is searched by its city's centroid, never its real
-    coordinates or ZIP code: a distance to a hidden address would reveal it.
-    Without coordinates, a location is searched by its ZIP code or city.
+
+def anchor_point(location):
+    """Return the real point a location stands for, or None when nothing is known.
+
+    A confidential location without coordinates stands for its city's centroid,
+    never its ZIP code: the ZIP is private, the city is shown anyway.
     """
-    if location.is_confidential:
-        return city_centroid(location.city, location.state)
     if location.latitude is not None:
         return (location.latitude, location.longitude)
+    if location.is_confidential:
+        return city_centroid(location.city, location.state)
     return zip_centroid(location.postal_code or "") or city_centroid(location.city, location.state)
+
+
+def decoy_point(anchor, rng=_random):
+    """Return a point DECOY_MIN_MILES..DECOY_MAX_MILES from `anchor`, direction at random.
+
+    Drawn from the operating system's randomness, never from the address, so
+    nothing an attacker knows can be inverted to reach it. The distance is
+    drawn uniformly over the ring's area, so every point of the ring around the
+    decoy is equally likely to be the real place.
+    """
+    miles = math.sqrt(rng.uniform(DECOY_MIN_MILES**2, DECOY_MAX_MILES**2))
+    bearing = rng.uniform(0, 2 * math.pi)
+    return destination(anchor, bearing, miles)
+
+
+def search_point(location, previous=None, neighbours=()):
+    """Return the point a location is found by in distance searches.
+
+    A public location is found by its anchor point. A confidential one is
+    found by its decoy, drawn once: every other decoy for the same place
+    would be one more ring an attacker could intersect. So `previous` (the
+    stored row) keeps its decoy while its anchor is unchanged, and a
+    confidential neighbour within SHARE_MILES lends its decoy when that is
+    still far enough from this place.
+    """
+    anchor = anchor_point(location)
+    if not location.is_confidential or anchor is None:
+        return anchor
+    if (
+        previous is not None
+        and previous.is_confidential
+        and previous.search_latitude is not None
+        and anchor_point(previous) == anchor
+    ):
+        return (previous.search_latitude, previous.search_longitude)
+    for other in neighbours:
+        decoy = (other.search_latitude, other.search_longitude)
+        if (
+            haversine(anchor_point(other), anchor) <= SHARE_MILES
+            and haversine(decoy, anchor) >= DECOY_MIN_MILES - SHARE_MILES
+        ):
+            return decoy
+    return decoy_point(anchor)
+
+
+def distance_band(miles):
+    """Return (low, high) of the band `miles` falls in; high is None past the last."""
+    low = 0
+    for high in DISTANCE_BANDS:
+        if miles <= high:
+            return (low, high)
+        low = high
+    return (low, None)
+
+
+def destination(point, bearing, miles):
+    """Return the point `miles` from `point` along `bearing` (radians from north)."""
+    lat, lon = map(math.radians, point)
+    angle = miles / EARTH_RADIUS_MILES
+    lat2 = math.asin(
+        math.sin(lat) * math.cos(angle) + math.cos(lat) * math.sin(angle) * math.cos(bearing)
+    )
+    lon2 = lon + math.atan2(
+        math.sin(bearing) * math.sin(angle) * math.cos(lat),
+        math.cos(angle) - math.sin(lat) * math.sin(lat2),
+    )
+    lon2 = (math.degrees(lon2) + 540) % 360 - 180
+    return (math.degrees(lat2), lon2)
 
 
 def haversine(a, b):

@@ -446,24 +446,30 @@ class OrganizationQuerySet(ListingQuerySet):
     def near(self, point, miles):
         """Organizations within `miles` of `point`, annotated with `distance` (miles).
 
+        `distance` is to the nearest location's search point (a decoy for a
+        confidential one, see geo.search_point); `distance_is_approximate` says
+        the nearest is confidential.
+
         Nationwide services reach everyone: their organizations stay in, with
         no distance.
         """
         from .geo import bounding_box
 
-        distance = models.Subquery(
+        nearest = (
             Location.objects.filter(organization=models.OuterRef("pk"))
             .within(bounding_box(point, miles))
             .with_distance(point)
-            .order_by("distance")
-            .values("distance")[:1]
+            .order_by("distance", "-is_confidential", "pk")
         )
         nationwide = Service.objects.public().filter(
             organization=models.OuterRef("pk"), area_type=AreaType.NATIONWIDE
         )
-        return self.annotate(distance=distance).filter(
-            Q(distance__lte=miles) | models.Exists(nationwide)
-        )
+        return self.annotate(
+            distance=models.Subquery(nearest.values("distance")[:1]),
+            # A confidential nearest location's distance is to its decoy, and is
+            # shown only as a band (directory/templatetags/distances.py).
+            distance_is_approximate=models.Subquery(nearest.values("is_confidential")[:1]),
+        ).filter(Q(distance__lte=miles) | models.Exists(nationwide))
 
 
 class LegalStatus(models.TextChoices):
@@ -911,6 +917,24 @@ class ServiceLanguage(models.Model):
 
 
 class LocationQuerySet(models.QuerySet):
+    def confidential_near(self, location):
+        """Other confidential locations that may share `location`'s decoy (geo.search_point)."""
+        from .geo import SHARE_MILES, bounding_box
+
+        others = self.filter(is_confidential=True, search_latitude__isnull=False).exclude(
+            pk=location.pk
+        )
+        if location.latitude is None:  # anchored on the city centroid, as are these
+            return others.filter(
+                latitude__isnull=True, city__iexact=location.city, state__iexact=location.state
+            )
+        min_lat, max_lat, min_lon, max_lon = bounding_box(
+            (location.latitude, location.longitude), SHARE_MILES
+        )
+        return others.filter(
+            latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)
+        )
+
     def within(self, box):
         min_lat, max_lat, min_lon, max_lon = box
         return self.filter(
@@ -985,8 +1009,8 @@ class Location(CleanTextMixin, models.Model):
         ),
     )
     # The point distance searches use, set before saving by geo.search_point: the
-    # real coordinates, or the city centroid for a confidential location.
-    # Never shown.
+    # real coordinates (else the ZIP or city centroid), or for a confidential
+    # location a decoy drawn once, 3-5 miles from its real place. Never shown.
     search_latitude = models.FloatField(null=True, editable=False)
     search_longitude = models.FloatField(null=True, editable=False)
 
@@ -1045,7 +1069,12 @@ class Location(CleanTextMixin, models.Model):
         """Called before every save, fixture loads included (directory/signals.py)."""
         from .geo import search_point
 
-        self.search_latitude, self.search_longitude = search_point(self) or (None, None)
+        previous, neighbours = None, ()
+        if self.is_confidential:  # keeps or shares a decoy (geo.search_point)
+            previous = Location.objects.filter(pk=self.pk).first()
+            neighbours = Location.objects.confidential_near(self)
+        point = search_point(self, previous, neighbours)
+        self.search_latitude, self.search_longitude = point or (None, None)
 
 
 class ServiceAtLocation(CleanTextMixin, models.Model):

@@ -122,16 +122,23 @@ def test_distance_filter_and_order(client):
     ]
 
 
-def test_confidential_location_is_found_by_its_city_not_its_address(client):
+def test_confidential_location_is_found_near_its_place_but_not_at_it(client):
     org = make_organization("Hidden shelter")
-    # Real coordinates in Pasadena; the city says Fresno: distance must use Fresno.
+    # Searched by a decoy 3-5 miles away (tests/test_confidential_distance.py).
     make_location(
-        org, city="Fresno", state="CA", latitude=34.1478, longitude=-118.1445, is_confidential=True
+        org,
+        city="Pasadena",
+        state="CA",
+        latitude=34.1478,
+        longitude=-118.1445,
+        is_confidential=True,
     )
-    assert names(search(client, near="Pasadena, CA", radius=10)) == []
-    r = search(client, near="Fresno, CA", radius=10)
+    assert names(search(client, near="34.15,-118.14", radius=10)) == ["Hidden shelter"]
+    assert names(search(client, near="Fresno, CA", radius=10)) == []
+    r = search(client, near="Pasadena, CA", radius=10)
     assert names(r) == ["Hidden shelter"]
     assert "34.1478" not in r.content.decode()
+    assert "approximate: confidential address" in r.content.decode()
 
 
 def test_sort_by_name_and_recently_verified(client):
