@@ -293,7 +293,7 @@ def test_the_migration_gives_existing_confidential_locations_a_decoy():
     Location.objects.filter(pk=location.pk).update(
         search_latitude=36.0083, search_longitude=-119.9618
     )
-    migration = importlib.import_module("directory.migrations.0008_confidential_location_decoys")
+    migration = importlib.import_module("directory.migrations.0011_confidential_location_decoys")
     migration.draw_decoys(apps, None)
     point = _decoy(location)
     assert geo.DECOY_MIN_MILES <= geo.haversine(point, HOUSE) <= geo.DECOY_MAX_MILES + 0.01
