@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside every middleware that sets a cookie: it must see them all.
+    "directory.http_cache.PublicPageCacheControl",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -236,6 +238,12 @@ AXES_CLIENT_STR_CALLABLE = "directory.lockout.client_str"
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+
+# How long an HTTP cache in front of the app (CDN, proxy) may keep an
+# anonymous public page, then serve it stale while it fetches a fresh one
+# (directory/http_cache.py). 0 makes every visit reach the app.
+PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 60)
+PUBLIC_CACHE_STALE_SECONDS = envint("PUBLIC_CACHE_STALE_SECONDS", 300)
 
 # Links out to an organization must not tell it where the visitor came from.
 # Pages with a form to send get "same-origin" instead (FormReferrerPolicy).
