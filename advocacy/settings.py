@@ -161,6 +161,18 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 }
+# With several app servers, or to spare the database the cache's writes, set
+# REDIS_URL (redis://host:6379/0): Django's own Redis backend, shared by every
+# server, replaces the cache table (docs/deployment.md). Redis keeps each
+# key's expiry itself and has no MAX_ENTRIES: give it memory enough that it
+# never evicts (maxmemory-policy noeviction or volatile-ttl).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
