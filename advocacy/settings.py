@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the database: which requests may use the replica.
+    "directory.db_router.PublicReadsOnReplica",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside every middleware that sets a cookie: it must see them all.
     "directory.http_cache.PublicPageCacheControl",
@@ -147,6 +149,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "options": "-c jit=off",
         **DATABASES["default"].get("OPTIONS", {}),
     }
+# An optional read replica (a streaming copy of the primary) for anonymous
+# public pages; writes, the admin, partners and signed-in users stay on the
+# primary (directory/db_router.py, docs/deployment.md).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        # Tests never create it: it reads the test copy of the primary.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["directory.db_router.ReplicaRouter"]
 # A cache table in the database, shared by every gunicorn worker, so login
 # lockouts and submission rate limits count across workers (django-axes
 # refuses per-process or file caches). It holds counters under hashed keys
