@@ -33,7 +33,9 @@ def may_use_replica(request):
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not request.path_info.startswith(("/admin/", "/partners/"))
+        and not request.path_info.startswith("/admin/")
+        # The partner pages, in any language (/partners/, /es/partners/).
+        and "/partners/" not in request.path_info
     )
 
 
