@@ -75,7 +75,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the database: which requests may use the replica.
+    "directory.db_router.PublicReadsOnReplica",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside every middleware that sets a cookie: it must see them all.
+    "directory.http_cache.PublicPageCacheControl",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -137,6 +141,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
         **DATABASES["default"].get("OPTIONS", {}),
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles a query whose estimated cost is high: for the
+    # directory's many small correlated subqueries that took seconds and saved
+    # nothing (3.6 s of a 3.9 s search). Off for the app's connections only.
+    DATABASES["default"]["OPTIONS"] = {
+        "options": "-c jit=off",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+# An optional read replica (a streaming copy of the primary) for anonymous
+# public pages; writes, the admin, partners and signed-in users stay on the
+# primary (directory/db_router.py, docs/deployment.md).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        # Tests never create it: it reads the test copy of the primary.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["directory.db_router.ReplicaRouter"]
 # A cache table in the database, shared by every gunicorn worker, so login
 # lockouts and submission rate limits count across workers (django-axes
 # refuses per-process or file caches). It holds counters under hashed keys
@@ -151,6 +174,18 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 }
+# With several app servers, or to spare the database the cache's writes, set
+# REDIS_URL (redis://host:6379/0): Django's own Redis backend, shared by every
+# server, replaces the cache table (docs/deployment.md). Redis keeps each
+# key's expiry itself and has no MAX_ENTRIES: give it memory enough that it
+# never evicts (maxmemory-policy noeviction or volatile-ttl).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -228,6 +263,12 @@ AXES_CLIENT_STR_CALLABLE = "directory.lockout.client_str"
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+
+# How long an HTTP cache in front of the app (CDN, proxy) may keep an
+# anonymous public page, then serve it stale while it fetches a fresh one
+# (directory/http_cache.py). 0 makes every visit reach the app.
+PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 60)
+PUBLIC_CACHE_STALE_SECONDS = envint("PUBLIC_CACHE_STALE_SECONDS", 300)
 
 # Links out to an organization must not tell it where the visitor came from.
 # Pages with a form to send get "same-origin" instead (FormReferrerPolicy).
