@@ -58,8 +58,11 @@ check: $(VENV)/.dev
 	$(TEST_ENV) $(MANAGE) check
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 
+# Two workers (pytest-xdist), one a core: each gets its own test database.
+PYTEST_WORKERS ?= 2
+
 test: $(VENV)/.dev lint check translations static
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Times every search type over HTTP (gunicorn, production settings, 2 workers) on 100,000
 # generated services in PostgreSQL (DATABASE_URL, default the bench_100k database) and 10,000
