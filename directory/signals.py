@@ -8,7 +8,7 @@ the loader rebuilds the text once at the end (`load_demo` does).
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from . import search
+from . import indexing
 from .models import Location, Organization, Service, TaxonomyTerm
 
 
@@ -27,14 +27,14 @@ def mark_fixture_rows(sender, instance, raw=False, **kwargs):
 @receiver(post_save, sender=Organization)
 def refresh_organization(sender, instance, raw=False, **kwargs):
     if not raw:
-        search.refresh([instance.pk])
+        indexing.refresh([instance.pk])
 
 
 @receiver(post_save, sender=Service)
 @receiver(post_delete, sender=Service)
 def refresh_service_organization(sender, instance, raw=False, **kwargs):
     if not raw:
-        search.refresh([instance.organization_id])
+        indexing.refresh([instance.organization_id])
 
 
 def _organizations_of_term(term):
@@ -47,22 +47,22 @@ def _organizations_of_term(term):
 def refresh_after_categories_change(sender, instance, action, reverse, pk_set, **kwargs):
     if not reverse:  # service.taxonomy_terms changed
         if action.startswith("post_") and not getattr(instance, "_loaded_raw", False):
-            search.refresh([instance.organization_id])
+            indexing.refresh([instance.organization_id])
         return
     # term.services changed; before a clear, remember which services it had.
     if action == "pre_clear":
         instance._search_organizations = _organizations_of_term(instance)
     elif action == "post_clear":
-        search.refresh(getattr(instance, "_search_organizations", []))
+        indexing.refresh(getattr(instance, "_search_organizations", []))
     elif action.startswith("post_"):
         ids = Service.objects.filter(pk__in=pk_set).values_list("organization_id", flat=True)
-        search.refresh(ids)
+        indexing.refresh(ids)
 
 
 @receiver(post_save, sender=TaxonomyTerm)
 def refresh_term_organizations(sender, instance, raw=False, **kwargs):
     if not raw:
-        search.refresh(_organizations_of_term(instance))
+        indexing.refresh(_organizations_of_term(instance))
 
 
 @receiver(pre_delete, sender=TaxonomyTerm)
@@ -72,4 +72,4 @@ def remember_term_organizations(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=TaxonomyTerm)
 def refresh_after_term_deleted(sender, instance, **kwargs):
-    search.refresh(getattr(instance, "_search_organizations", []))
+    indexing.refresh(getattr(instance, "_search_organizations", []))
