@@ -123,8 +123,22 @@ def prepare(target, rebuild):
         print(f"  {done:,} organizations, {time.perf_counter() - started:.0f} s", flush=True)
 
     directory_data.generate(organizations, progress=progress)
+    generated = time.perf_counter()
+    # The app's own index builder, as `manage.py rebuild_search_index` runs it.
+    from directory import search_index
+
+    search_index.rebuild()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    indexed = time.perf_counter()
+    print(f"  search index rebuilt in {indexed - generated:.0f} s", flush=True)
     directory_data.mark_built(organizations)
-    return {"cached": False, "build_seconds": round(time.perf_counter() - started, 1)}
+    return {
+        "cached": False,
+        "build_seconds": round(indexed - started, 1),
+        "index_rebuild_seconds": round(indexed - generated, 1),
+    }
 
 
 def free_port():

@@ -8,10 +8,10 @@ holiday closures), locations around real ZIP code centroids across the US
 (some confidential), and phones.
 
 Rows are written with COPY on PostgreSQL and executemany on SQLite, so no
-model is saved and no signal runs. The derived fields the signals would keep
-are computed with the app's own functions instead: `search.document_parts`
-and `fold` for the search text (and the same weighted tsvector SQL that
-`search.refresh` builds), `geo.search_point` for each location.
+model is saved and no signal runs. Each location's search point is computed
+with the app's own `geo.search_point`; the search index is built afterwards
+by the app's own builder (`search_index.rebuild`, as `manage.py
+rebuild_search_index` does), which the benchmark times.
 
 Deterministic for a given seed and size. Needs Django set up and migrated.
 """
@@ -25,7 +25,7 @@ from functools import cache
 from types import SimpleNamespace
 
 # Bump when the generated data changes, so cached benchmark databases rebuild.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 SERVICES_PER_ORGANIZATION = 2
 CHUNK = 5000
 MARKER_TABLE = "benchmark_directory"
@@ -240,16 +240,6 @@ def _copy_text(rows):
     return io.StringIO("".join("\t".join(map(_copy_field, row)) + "\n" for row in rows))
 
 
-class _Terms:
-    """Stands in for `service.taxonomy_terms` in search.document_parts."""
-
-    def __init__(self, terms):
-        self._terms = terms
-
-    def all(self):
-        return self._terms
-
-
 @cache
 def _zip_points():
     import zipcodes
@@ -289,7 +279,7 @@ def generate(organizations, seed=10, prefix="", progress=None):
     from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
     from django.utils.text import slugify
 
-    from directory import geo, search
+    from directory import geo
     from directory.models import (
         Closure,
         DetentionFacility,
@@ -436,7 +426,6 @@ def generate(organizations, seed=10, prefix="", progress=None):
                     search_latitude=search_lat,
                     search_longitude=search_lon,
                 )
-            public_services = []
             for english, spanish_name, codes in rng.sample(SERVICES, SERVICES_PER_ORGANIZATION):
                 service_id = key()
                 service_name = spanish_name if spanish else english
@@ -504,24 +493,8 @@ def generate(organizations, seed=10, prefix="", progress=None):
                         )
                 if rng.random() < 0.1:
                     phones.add(id=key(), service_id=service_id, number=phone_number(), type="text")
-                public_services.append(
-                    SimpleNamespace(
-                        name=service_name,
-                        description=service_description,
-                        taxonomy_terms=_Terms(service_terms_here),
-                    )
-                )
-            organization = SimpleNamespace(
-                name=name, alternate_name=alternate_name, description=description
-            )
-            # In the order refresh() reads them (Service.Meta.ordering).
-            public_services.sort(key=lambda s: s.name)
-            a, b, c = search.document_parts(organization, public_services)
-            orgs.rows[-1][_column(orgs, "search_text")] = " ".join(filter(None, (a, b, c)))
-            documents.append((org_id, a, b, c))
+            documents.append(org_id)
         with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                _write_organizations(cursor, orgs, documents)
             for rows in (
                 orgs, org_kinds, locations, services, phones, service_terms, service_languages,
                 service_populations, service_facilities, at_locations, schedules, closures,
@@ -538,35 +511,6 @@ def generate(organizations, seed=10, prefix="", progress=None):
 
 def _column(table, attname):
     return [f.attname for f in table.fields].index(attname)
-
-
-def _write_organizations(cursor, orgs, documents):
-    """COPY the organizations with the weighted tsvector `search.refresh` stores.
-
-    COPY cannot call to_tsvector, so rows go through a temporary table and
-    one INSERT ... SELECT computes it (an UPDATE afterwards would write every
-    row and its index entries twice).
-    """
-    columns = [cursor.db.ops.quote_name(f.column) for f in orgs.fields]
-    cursor.execute(
-        "CREATE TEMPORARY TABLE IF NOT EXISTS bench_organization"
-        " (LIKE directory_organization, a text, b text, c text)"
-    )
-    cursor.execute("TRUNCATE bench_organization")
-    rows = [row + list(document[1:]) for row, document in zip(orgs.rows, documents, strict=True)]
-    cursor.copy_expert(
-        f"COPY bench_organization ({', '.join(columns)}, a, b, c) FROM STDIN", _copy_text(rows)
-    )
-    listed = [c for c in columns if c != '"search_document"']
-    cursor.execute(
-        f"INSERT INTO directory_organization ({', '.join(listed)}, search_document)"
-        f" SELECT {', '.join(listed)},"
-        " setweight(to_tsvector('simple'::regconfig, COALESCE(a, '')), 'A')"
-        " || setweight(to_tsvector('simple'::regconfig, COALESCE(b, '')), 'B')"
-        " || setweight(to_tsvector('simple'::regconfig, COALESCE(c, '')), 'C')"
-        " FROM bench_organization"
-    )
-    orgs.rows = []
 
 
 def is_benchmark_database():

@@ -1,19 +1,33 @@
 """Counts beside each filter option: how many results choosing it would give.
 
-One grouped query per facet, never one per option. Each facet is counted
-with every other active filter applied and its own left out, so options in
-the same group stay comparable.
+All of a page's counts come from one SQL statement over the search index:
+one grouped branch over the results themselves (the total, and every group
+not in use), and one branch per group in use, counted with its own filter
+left out so options in the same group stay comparable. Counting happens in
+the database (GROUP BY over the rows' tags); nothing but the counts comes
+back.
+
+Each branch counts organizations: over SearchEntry rows when at most one
+service filter is in use (their tags hold all their services' values), and
+over the matching ServiceEntry rows otherwise, so "one service matches all
+the filters" holds for the counts too.
 """
 
-from collections import defaultdict
-
-from django.db.models import Count, Q
+from django.db import connection
 
 from .filters import CREDENTIAL_CHOICES, FEE_CHOICES
-from .models import Fee
 
-# Single-checkbox filters: each gets one count.
-BOOLEAN = ("detention", "remote", "open_now")
+# Checkbox filters: each gets one count, of the results with it ticked.
+BOOLEAN = {"detention": "det", "remote": "remote", "open_now": None}
+# Multiple-choice groups and their tag prefixes.
+GROUPS = {
+    "category": "c:",
+    "language": "l:",
+    "population": "p:",
+    "kind": "k:",
+    "credential": "cr:",
+    "fee": "fee:",
+}
 
 
 def _without(data, name):
@@ -24,92 +38,78 @@ def _option(value, label, count, selected):
     return {"value": value, "label": label, "count": count, "selected": selected}
 
 
-def compute(filterset):
-    """Return {parameter: [option dicts]} for the search form."""
+def _branch(filterset, name, data, prefix=None):
+    """SQL and params counting organizations per tag for these cleaned data."""
+    entries, services = filterset.match(data)
+    if services is None:
+        rows, count = entries, "COUNT(*)"
+    else:
+        rows = services.filter(organization_id__in=entries.values("organization_id"))
+        count = "COUNT(DISTINCT r.organization_id)"
+    sql, params = rows.order_by().values_list("organization_id", "tags").query.sql_with_params()
+    if connection.vendor == "postgresql":
+        source, tag = f"({sql}) r CROSS JOIN LATERAL unnest(r.tags) AS u(tag)", "u.tag"
+    else:
+        source, tag = f"({sql}) r, json_each(r.tags) u", "u.value"
+    where, extra = "", []
+    if prefix is not None:
+        where, extra = f" WHERE {tag} LIKE %s", [f"{prefix}%"]
+    return (
+        f"SELECT %s, {tag}, {count} FROM {source}{where} GROUP BY {tag}",
+        [name, *params, *extra],
+    )
+
+
+def _run(branches):
+    sql = " UNION ALL ".join(
+        f"SELECT * FROM ({part}) b{i}" for i, (part, _p) in enumerate(branches)
+    )
+    params = [param for _part, branch_params in branches for param in branch_params]
+    counts = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for name, tag, count in cursor.fetchall():
+            counts.setdefault(name, {})[tag] = count
+    return counts
+
+
+def count_and_facets(filterset):
+    """Return (number of results, {parameter: [option dicts]}) in one query."""
     data = filterset.form.cleaned_data
-    base = filterset.queryset
+    branches = [_branch(filterset, "results", data)]
+    active = [name for name in GROUPS if data.get(name)]
+    for name in active:
+        branches.append(_branch(filterset, name, _without(data, name), GROUPS[name]))
+    if not data.get("open_now"):
+        branches.append(_branch(filterset, "open_now", {**data, "open_now": True}, "*"))
+    counts = _run(branches)
+    results = counts.get("results", {})
+    total = results.get("*", 0)
+
+    def tag_counts(name):
+        return counts.get(name, {}) if name in active else results
+
     facets = {}
-
-    def results_without(name):
-        orgs, services = filterset.apply(base, _without(data, name))
-        return orgs.order_by().values("pk"), services
-
-    orgs, services = results_without("category")
-    # (term, organization) pairs, so a parent can count each organization once
-    # across all its children.
-    by_term = defaultdict(set)
-    for term, org in (
-        services.filter(organization__in=orgs)
-        .order_by()
-        .values_list("taxonomy_terms__code", "organization_id")
-        .distinct()
-    ):
-        if term:
-            by_term[term].add(org)
-    selected = data.get("category") or []
-    facets["category"] = [
-        _option(
-            code,
-            label,
-            len(
-                set().union(
-                    *(o for t, o in by_term.items() if t == code or t.startswith(f"{code}."))
-                )
-            ),
-            code in selected,
-        )
-        for code, label in filterset.form.fields["category"].choices
-    ]
-
-    def organizations_per(name, service_field):
-        """One grouped query: organizations per value of a service field."""
-        orgs, services = results_without(name)
-        return dict(
-            services.filter(organization__in=orgs)
-            .values_list(service_field)
-            .annotate(n=Count("organization", distinct=True))
-        )
-
-    facets["language"] = _options(
-        filterset, "language", organizations_per("language", "service_languages__language__code")
-    )
-    facets["population"] = _options(
-        filterset, "population", organizations_per("population", "populations__code")
-    )
-
-    orgs, _services = results_without("kind")
-    counts = dict(
-        base.filter(pk__in=orgs).values_list("kinds__code").annotate(n=Count("pk", distinct=True))
-    )
-    facets["kind"] = _options(filterset, "kind", counts)
-
-    orgs, _services = results_without("credential")
-    counts = base.filter(pk__in=orgs).aggregate(
-        doj=Count("pk", filter=Q(doj_recognized=True)),
-        attorney=Count("pk", filter=Q(attorneys_on_staff__gt=0)),
-        accredited=Count(
-            "pk",
-            filter=Q(accredited_representatives_full__gt=0)
-            | Q(accredited_representatives_partial__gt=0),
-        ),
-    )
-    facets["credential"] = _options(filterset, "credential", counts, CREDENTIAL_CHOICES)
-
-    orgs, services = results_without("fee")
-    counts = services.filter(organization__in=orgs).aggregate(
-        free=Count("organization", filter=Q(fee=Fee.FREE), distinct=True),
-        sliding=Count(
-            "organization", filter=Q(fee__in=[Fee.FREE, Fee.SLIDING_SCALE]), distinct=True
-        ),
-    )
-    facets["fee"] = [
-        _option(value, label, counts[value], data.get("fee") == value)
-        for value, label in FEE_CHOICES
-    ]
-
-    for name in BOOLEAN:
-        orgs, services = filterset.apply(base, {**_without(data, name), name: True})
-        count = orgs.order_by().count()
+    for name, prefix in GROUPS.items():
+        selected = data.get(name) or []
+        if name == "fee":
+            selected = [selected] if selected else []
+        choices = {
+            "credential": CREDENTIAL_CHOICES,
+            "fee": FEE_CHOICES,
+        }.get(name) or filterset.form.fields[name].choices
+        found = tag_counts(name)
+        facets[name] = [
+            _option(value, label, found.get(f"{prefix}{value}", 0), str(value) in selected)
+            for value, label in choices
+        ]
+    for name, tag in BOOLEAN.items():
+        if data.get(name):
+            count = total
+        elif tag is None:
+            count = counts.get(name, {}).get("*", 0)
+        else:
+            count = results.get(tag, 0)
         facets[name] = [
             _option("1", filterset.form.fields[name].label, count, bool(data.get(name)))
         ]
@@ -117,12 +117,13 @@ def compute(filterset):
     # the page small; a group left with none is not shown at all.
     for name in ("category", "language", "credential", "kind", "population"):
         facets[name] = [o for o in facets[name] if o["count"] or o["selected"]]
-    return facets
+    return total, facets
 
 
-def _options(filterset, name, counts, choices=None):
-    selected = filterset.form.cleaned_data.get(name) or []
-    choices = choices or filterset.form.fields[name].choices
-    return [
-        _option(value, label, counts.get(value, 0), value in selected) for value, label in choices
-    ]
+def counts_without(filterset, names):
+    """Return {filter name: number of results without it}, in one query."""
+    data = filterset.form.cleaned_data
+    if not names:
+        return {}
+    counts = _run([_branch(filterset, name, _without(data, name), "*") for name in names])
+    return {name: counts.get(name, {}).get("*", 0) for name in names}

@@ -2,18 +2,25 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import geo
+from . import choices, geo, hours, search
+from .choices import memoized
 from .models import (
     DetentionFacility,
     Kind,
     Language,
+    Location,
+    OpeningInterval,
     Population,
+    SearchEntry,
     Service,
+    ServiceEntry,
+    ServiceLanguage,
     TaxonomyTerm,
 )
 from .search import MAX_QUERY_LENGTH
@@ -69,35 +76,79 @@ class LenientMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
 
 # Every choice list below comes from public services only: a value that only
 # a hidden listing uses (a partners-only service's language, a draft's
-# category or facility) must not even be a known choice.
+# category or facility) must not even be a known choice. Each is read once
+# per process until the index changes (directory/choices.py).
 
 
-def _term_choices():
-    """Categories a public service has, and the parents above them (one query)."""
-    used_by_public = Service.taxonomy_terms.through.objects.filter(
-        taxonomyterm=OuterRef("pk"), service__in=Service.objects.public().values("pk")
+def _public_services(field):
+    """Exists: a public service uses this row (through the many-to-many `field`)."""
+    through = Service._meta.get_field(field).remote_field.through
+    column = {"taxonomy_terms": "taxonomyterm", "detention_facilities": "detentionfacility"}
+    return Exists(
+        through.objects.filter(
+            **{column[field]: OuterRef("pk")}, service__in=ServiceEntry.objects.values("pk")
+        )
     )
-    terms = list(TaxonomyTerm.objects.only("code", "name").annotate(public=Exists(used_by_public)))
-    used = [term.code for term in terms if term.public]
+
+
+@memoized
+def _terms():
+    """Categories a public service has, and the parents above them."""
+    rows = list(
+        TaxonomyTerm.objects.annotate(public=_public_services("taxonomy_terms")).values_list(
+            "code", "name", "public"
+        )
+    )
+    used = [code for code, _name, public in rows if public]
     return [
-        (term.code, term.display_name)
-        for term in terms
-        if any(code == term.code or code.startswith(f"{term.code}.") for code in used)
+        (code, name)
+        for code, name, _public in rows
+        if any(u == code or u.startswith(f"{code}.") for u in used)
     ]
 
 
+@memoized
+def _languages():
+    offered = ServiceLanguage.objects.filter(
+        language=OuterRef("pk"), service__in=ServiceEntry.objects.values("pk")
+    )
+    return list(Language.objects.filter(Exists(offered)).values_list("code", "name", "native_name"))
+
+
+@memoized
+def _facilities():
+    serving = ServiceEntry.objects.filter(tags__has_all=["det"]).values("pk")
+    through = Service.detention_facilities.through.objects.filter(
+        detentionfacility=OuterRef("pk"), service__in=serving
+    )
+    return [(str(f.pk), str(f)) for f in DetentionFacility.objects.filter(Exists(through))]
+
+
+@memoized
+def time_zones():
+    """The time zones public services keep hours in."""
+    return list(OpeningInterval.objects.order_by().values_list("time_zone", flat=True).distinct())
+
+
+# Labels are translated when read, so each request gets its own language.
+
+
+def _term_choices():
+    return [(code, gettext(name)) for code, name in _terms()]
+
+
 def _language_choices():
-    # Only languages a public service offers, or the list would be hundreds long.
-    rows = Language.objects.filter(services__in=Service.objects.public().values("pk")).distinct()
-    return sorted(((lang.code, lang.display_name) for lang in rows), key=lambda c: c[1])
+    rows = [
+        (code, Language(name=name, native_name=native).display_name)
+        for code, name, native in _languages()
+    ]
+    return sorted(rows, key=lambda choice: choice[1])
 
 
 def _facility_choices():
-    serving = Service.objects.public().filter(serves_detained=True)
-    facilities = DetentionFacility.objects.filter(services__in=serving.values("pk")).distinct()
     # An empty first choice, or the browser would send the first facility with
     # every search made from the form.
-    return [("", _("Any facility"))] + [(str(f.pk), str(f)) for f in facilities]
+    return [("", _("Any facility")), *_facilities()]
 
 
 class DirectoryFilter(django_filters.FilterSet):
@@ -133,8 +184,11 @@ class DirectoryFilter(django_filters.FilterSet):
     population = LenientMultipleChoiceFilter(label=_("Serves"), choices=Population.choices)
     sort = django_filters.ChoiceFilter(label=_("Sort by"), choices=SORT_CHOICES, empty_label=None)
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, now=None, **kwargs):
         self.notices = []
+        choices.sync()
+        # One moment for every count and result of the page.
+        self.now = now or timezone.now()
         # Narrowed by filter_queryset; exports and views prefetch from it.
         self.services = Service.objects.public()
         if data is not None:
@@ -156,8 +210,8 @@ class DirectoryFilter(django_filters.FilterSet):
             "radius": str(DEFAULT_RADIUS),
             "sort": "relevance" if data.get("q") else "distance" if data.get("near") else "name",
         }
-        for name, choices in (("radius", RADIUS_CHOICES), ("sort", SORT_CHOICES)):
-            if data.get(name) not in {str(value) for value, _label in choices}:
+        for name, options in (("radius", RADIUS_CHOICES), ("sort", SORT_CHOICES)):
+            if data.get(name) not in {str(value) for value, _label in options}:
                 if data.get(name):
                     self.notices.append(_UNUSABLE % {"filter": self.base_filters[name].label})
                 data[name] = defaults[name]
@@ -166,6 +220,12 @@ class DirectoryFilter(django_filters.FilterSet):
             data["q"] = q[:MAX_QUERY_LENGTH]
             self.notices.append(_("Your search was long, so only its beginning was used."))
         return data
+
+    @cached_property
+    def query_words(self):
+        """The words searched for (directory/search.py)."""
+        q = self.form.cleaned_data.get("q") if self.is_bound and self.form.is_valid() else ""
+        return search.query_words(q or "")
 
     @property
     def point(self):
@@ -177,17 +237,14 @@ class DirectoryFilter(django_filters.FilterSet):
             self._point = geo.locate(near) if near else None
         return self._point
 
-    @cached_property
-    def time_zones(self):
-        """The time zones services use, looked up once for every `apply`."""
-        return set(
-            Service.objects.public().order_by().values_list("time_zone", flat=True).distinct()
-        )
-
     def filter_queryset(self, queryset):
+        """The organizations matching the form, for exports and the resource sheet.
+
+        The results page reads `entries` instead (ordered SearchEntry rows).
+        """
         self._collect_notices()
-        orgs, self.services = self.apply(queryset, self.form.cleaned_data)
-        return orgs
+        self.entries, self.services = self.apply(self.form.cleaned_data)
+        return queryset.filter(pk__in=self.entries.values("organization_id"))
 
     def _collect_notices(self):
         for field in self.form.fields.values():
@@ -214,44 +271,101 @@ class DirectoryFilter(django_filters.FilterSet):
             if value not in (None, "", [], False) and name not in ("sort", "radius")
         }
 
-    def apply(self, queryset, data):
-        """Return (organizations, their matching public services) for cleaned data."""
+    def apply(self, data):
+        """Return (ordered SearchEntry rows, their matching public services) for cleaned data."""
+        entries, matching = self.match(data)
         services = Service.objects.public()
-        if data.get("category"):
-            services = services.in_categories(data["category"])
-        if data.get("language"):
-            services = services.speaking(data["language"])
-        if data.get("fee"):
-            services = services.with_fee(data["fee"])
-        if data.get("population"):
-            services = services.serving(data["population"])
-        if data.get("detention") or data.get("facility"):
-            services = services.serving_detained(data.get("facility"))
-        if data.get("remote"):
-            services = services.remote()
-        if data.get("open_now"):
-            services = services.open_at(timezone.now(), self.time_zones)
-        if any(data.get(name) for name in SERVICE_FILTERS):
-            queryset = queryset.offering(services)
-        if data.get("kind"):
-            queryset = queryset.of_kinds(data["kind"])
-        if data.get("credential"):
-            queryset = queryset.with_credentials(data["credential"])
-        if data.get("q"):
-            queryset = queryset.matching(data["q"])
-        if data.get("near") and self.point:
-            queryset = queryset.near(self.point, data.get("radius") or DEFAULT_RADIUS)
-        return self._sorted(queryset, data), services
+        if matching is not None:
+            services = services.filter(pk__in=matching.values("service_id"))
+        return self._sorted(entries, data), services
 
-    def _sorted(self, queryset, data):
+    def match(self, data):
+        """Return (SearchEntry rows, ServiceEntry rows of the matching services or None).
+
+        The services are None when no filter narrows services.
+        """
+        groups = service_groups(data)
+        entries = SearchEntry.objects.all()
+        # An organization's tags hold every value of its services: exact for
+        # one service filter, and a fast first cut for more.
+        for condition in groups.values():
+            entries = entries.filter(condition)
+        services = None
+        if groups or data.get("open_now"):
+            services = ServiceEntry.objects.filter(*groups.values())
+            if data.get("open_now"):
+                services = services.filter(hours.open_now_q(self.now, time_zones()))
+            if len(groups) > 1 or data.get("open_now"):
+                entries = entries.filter(organization_id__in=services.values("organization_id"))
+        if data.get("kind"):
+            entries = entries.filter(tags__has_any=[f"k:{code}" for code in data["kind"]])
+        if data.get("credential"):
+            entries = entries.filter(tags__has_any=[f"cr:{code}" for code in data["credential"]])
+        if data.get("q"):
+            entries = search.matching(entries, self.query_words)
+        if data.get("near") and self.point:
+            entries = near(entries, self.point, data.get("radius") or DEFAULT_RADIUS)
+        return entries, services
+
+    def _sorted(self, entries, data):
         sort = data.get("sort") or (
             "relevance" if data.get("q") else "distance" if self.point else "name"
         )
         if sort == "relevance" and data.get("q"):
             # Stale listings sink below fresh ones, but stay findable.
-            return queryset.annotate_freshness().order_by("-is_fresh", "-rank", "name")
+            return entries.annotate_freshness().order_by("-is_fresh", "-rank", "name")
         if sort == "distance" and data.get("near") and self.point:
-            return queryset.order_by(F("distance").asc(nulls_last=True), "name")
+            return entries.order_by(F("distance").asc(nulls_last=True), "name")
         if sort == "verified":
-            return queryset.order_by(F("last_verified_on").desc(nulls_last=True), "name")
-        return queryset.order_by("name")
+            return entries.order_by(F("last_verified_on").desc(nulls_last=True), "name")
+        return entries.order_by("name")
+
+
+def service_groups(data):
+    """Return {filter name: Q on tags} for the filters a single service must match together."""
+    groups = {}
+    if data.get("category"):
+        groups["category"] = Q(tags__has_any=[f"c:{code}" for code in data["category"]])
+    if data.get("language"):
+        groups["language"] = Q(tags__has_any=[f"l:{code}" for code in data["language"]])
+    if data.get("fee"):
+        groups["fee"] = Q(tags__has_all=[f"fee:{data['fee']}"])
+    if data.get("population"):
+        groups["population"] = Q(tags__has_any=[f"p:{code}" for code in data["population"]])
+    if data.get("detention") or data.get("facility"):
+        wanted = ["det"] + ([f"fac:{data['facility']}"] if data.get("facility") else [])
+        groups["detention"] = Q(tags__has_all=wanted)
+    if data.get("remote"):
+        groups["remote"] = Q(tags__has_all=["remote"])
+    return groups
+
+
+def near(entries, point, miles):
+    """Entries within `miles` of `point`, annotated with `distance` (miles).
+
+    `distance` is to the nearest location's search point (a decoy for a
+    confidential one, see geo.search_point); `distance_is_approximate` says
+    the nearest is confidential. Nationwide services reach everyone: their
+    organizations stay in, with no distance.
+    """
+    box = geo.bounding_box(point, miles)
+    nearest = (
+        Location.objects.filter(organization=OuterRef("organization_id"))
+        .within(box)
+        .with_distance(point)
+        .order_by("distance", "-is_confidential", "pk")
+    )
+    nationwide = Q(tags__has_all=["nationwide"])
+    return (
+        entries.filter(
+            Q(organization_id__in=Location.objects.within(box).values("organization_id"))
+            | nationwide
+        )
+        .annotate(
+            distance=Subquery(nearest.values("distance")[:1]),
+            # A confidential nearest location's distance is to its decoy, and is
+            # shown only as a band (directory/templatetags/distances.py).
+            distance_is_approximate=Subquery(nearest.values("is_confidential")[:1]),
+        )
+        .filter(Q(distance__lte=miles) | nationwide)
+    )

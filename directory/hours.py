@@ -1,4 +1,4 @@
-"""Opening hours: "open now" in SQL for the search filter, and "open now /
+"""Opening hours: "open now" in SQL for the search filter (over the search index), and "open now /
 opens at" in Python for display, each service in its own time zone.
 
 A closing time earlier than the opening time means the service closes after
@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 
 
 def _zone(name):
@@ -20,29 +20,38 @@ def _zone(name):
         return ZoneInfo(settings.TIME_ZONE)
 
 
-def open_at_q(moment, time_zones):
-    """Return a Q on Service: open at `moment`, given the time zones services use."""
-    from .models import Closure, Schedule
+def open_now_q(moment, time_zones):
+    """Return a Q on ServiceEntry: the service is open at `moment`, in its own time zone.
 
-    q = Q(open_24_7=True)
-    for name in set(time_zones):
+    An indexed range test on the precomputed weekly intervals
+    (search_index.weekly_intervals): for each zone in use, the local minute
+    of the week must fall in an opening that started today or yesterday,
+    unless a closure cancels that day's openings.
+    """
+    from .models import Closure, OpeningInterval
+    from .search_index import MINUTES_PER_DAY
+
+    week = 7 * MINUTES_PER_DAY
+    q = Q()
+    for name in sorted(set(time_zones)):
         local = moment.astimezone(_zone(name))
-        today, now = local.date(), local.time()
+        today = local.date()
         yesterday = today - timedelta(days=1)
-        hours = Schedule.objects.filter(service=OuterRef("pk"))
-        closed = Closure.objects.filter(service=OuterRef("pk"))
-        started_today = Exists(
-            hours.filter(weekday=today.weekday(), opens_at__lte=now).filter(
-                Q(closes_at__gt=now) | Q(closes_at__lt=F("opens_at"))
-            )
+        minute = today.weekday() * MINUTES_PER_DAY + local.hour * 60 + local.minute
+        # An opening that started yesterday: on a Monday, yesterday's Sunday
+        # opening runs past the end of the week.
+        earlier = minute + week if today.weekday() == 0 else minute
+        closed = Closure.objects.filter(service=OuterRef("service_id"))
+        q |= Q(
+            time_zone=name, weekday=today.weekday(), starts__lte=minute, ends__gt=minute
         ) & ~Exists(closed.filter(date=today))
-        started_yesterday = Exists(
-            hours.filter(
-                weekday=yesterday.weekday(), closes_at__lt=F("opens_at"), closes_at__gt=now
-            )
+        q |= Q(
+            time_zone=name, weekday=yesterday.weekday(), starts__lte=earlier, ends__gt=earlier
         ) & ~Exists(closed.filter(date=yesterday))
-        q |= Q(time_zone=name) & (started_today | started_yesterday)
-    return q
+    always = Q(tags__has_all=["always"])
+    if not q:
+        return always
+    return always | Q(pk__in=OpeningInterval.objects.filter(q).values("service_id"))
 
 
 def _openings(service, day):

@@ -14,13 +14,14 @@ _state = threading.local()
 
 def refresh(organization_ids):
     """Bring these organizations' search entries up to date (now, or when the batch ends)."""
+    # An organization being deleted loses its rows with it (CASCADE); its
+    # services' deletions must not write them back.
+    organization_ids = set(organization_ids) - getattr(_state, "deleting", set())
     pending = getattr(_state, "pending", None)
     if pending is not None:
         pending.update(organization_ids)
         return
-    from . import search
-
-    search.refresh(organization_ids)
+    _refresh_now(organization_ids)
 
 
 @contextmanager
@@ -38,8 +39,21 @@ def deferred():
         yield
         ids, _state.pending = _state.pending, None
         if ids:
-            from . import search
-
-            search.refresh(ids)
+            _refresh_now(ids)
     finally:
         _state.pending = None
+
+
+def _refresh_now(organization_ids):
+    from . import choices, search_index
+
+    search_index.refresh(organization_ids)
+    choices.changed()
+
+
+def start_deleting(organization_id):
+    _state.deleting = getattr(_state, "deleting", set()) | {organization_id}
+
+
+def done_deleting(organization_id):
+    _state.deleting = getattr(_state, "deleting", set()) - {organization_id}

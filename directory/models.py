@@ -23,6 +23,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .fields import TagsField
 from .images import logo_path, thumbnail_path
 from .text import CleanTextMixin
 
@@ -582,25 +583,10 @@ class Organization(Listing):
         help_text=_("Licensed attorneys who give immigration legal help here."),
     )
 
-    # Kept current by signals (directory/signals.py) for the public search;
-    # see directory/search.py.
-    search_text = models.TextField(
-        _("search text"),
-        blank=True,
-        editable=False,
-        help_text=_("Lower-cased, accent-free words the public search looks in."),
-    )
-    # PostgreSQL only (NULL on SQLite). Its GIN index is created by migration
-    # 0004 on PostgreSQL alone, because SQLite cannot create one.
-    search_document = SearchVectorField(null=True, editable=False)
-
     objects = OrganizationQuerySet.as_manager()
     # Without `version`: a restored old version then carries the current one,
-    # so the optimistic lock sees it as up to date. The search fields are
-    # derived (directory/signals.py) and would only add noise.
-    history = History(
-        m2m_fields=[kinds], excluded_fields=["version", "search_text", "search_document"]
-    )
+    # so the optimistic lock sees it as up to date.
+    history = History(m2m_fields=[kinds], excluded_fields=["version"])
 
     class Meta:
         ordering = ["name"]
@@ -734,17 +720,6 @@ class ServiceQuerySet(ListingQuerySet):
 
     def remote(self):
         return self.filter(Q(remote_by_phone=True) | Q(remote_by_video=True))
-
-    def open_at(self, moment, time_zones=None):
-        """Services open at this moment, each in its own time zone.
-
-        `time_zones` lists the zones services use; found with a query if not given.
-        """
-        from .hours import open_at_q
-
-        if time_zones is None:
-            time_zones = self.order_by().values_list("time_zone", flat=True).distinct()
-        return self.filter(open_at_q(moment, time_zones))
 
 
 class Service(Listing):
@@ -1474,3 +1449,83 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+# ------------------------------------------------------------------ search index
+# Derived from the listings above by directory/search_index.py, on every write
+# (directory/signals.py) and by `manage.py rebuild_search_index`. Only public
+# listings have rows, so the search cannot reach anything else.
+
+
+class SearchEntryQuerySet(models.QuerySet):
+    annotate_freshness = ListingQuerySet.annotate_freshness
+
+
+class SearchEntry(models.Model):
+    """The public search's row for one public organization."""
+
+    organization = models.OneToOneField(
+        Organization, primary_key=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
+    name = models.CharField(max_length=200)
+    last_verified_on = models.DateField(null=True)
+    # The organization's kinds and credentials, and every value of its public
+    # services (categories with their parents, languages, fees...): exact for
+    # a search with at most one service filter.
+    tags = TagsField(default=list)
+    # Folded words, names first: SQLite matches word prefixes in it.
+    text = models.TextField(default="")
+    # PostgreSQL only: the weighted vector (names A, alternate and service
+    # names B, the rest C), with a GIN index made by migration 0012.
+    document = SearchVectorField(null=True)
+
+    objects = SearchEntryQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["name"], name="searchentry_name_idx"),
+            models.Index(fields=["last_verified_on"], name="searchentry_verified_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceEntry(models.Model):
+    """The public search's row for one public service: one service must match all its filters."""
+
+    service = models.OneToOneField(
+        Service, primary_key=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # Its own values, and its organization's kinds and credentials.
+    tags = TagsField(default=list)
+
+    def __str__(self):
+        return str(self.service_id)
+
+
+class OpeningInterval(models.Model):
+    """One weekly opening of a public service, in minutes of the week in its own time zone.
+
+    Monday 00:00 is minute 0. An opening that runs past Sunday midnight ends
+    after minute 10080. Stored in local time with the zone, so daylight
+    saving never makes a row wrong: "open now" converts the moment instead.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    time_zone = models.CharField(max_length=50)
+    weekday = models.PositiveSmallIntegerField()  # the day it opens: a closure cancels it
+    starts = models.PositiveIntegerField()
+    ends = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["time_zone", "weekday", "starts"], name="openinginterval_when_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.time_zone} {self.starts}-{self.ends}"

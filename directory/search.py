@@ -1,30 +1,28 @@
-"""Free-text search of organizations: one interface, two backends.
+"""Free-text search over the search index: one interface, two backends.
 
-Each organization keeps a denormalized search text: its names, description,
-its public services' names and descriptions and their category names (in
-English and Spanish), lower-cased and accent-free. Signals keep it current
-(directory/signals.py).
+Each public organization's SearchEntry (directory/search_index.py) keeps its
+words, accent-folded and lower-cased in Python on both sides, so both
+databases fold the same way (what `unaccent` would do): names (A), alternate
+and service names (B), and descriptions with category names in English and
+Spanish (C), each word once.
 
-- PostgreSQL: a stored, weighted tsvector (names A, alternate and service
-  names B, everything else C) built with the `simple` configuration, because
-  listings mix English, Spanish and other languages and English stemming
-  would mangle them. Words are accent-folded in Python on both sides, which
-  does what `unaccent` would. Typos fall back to pg_trgm word similarity.
-- SQLite: every query word must appear in the search text; a match in the
-  name ranks first. Simpler, and enough for development and small sites.
+- PostgreSQL: a stored, weighted tsvector with a GIN index, built with the
+  `simple` configuration, because listings mix English, Spanish and other
+  languages and English stemming would mangle them. Every query word must
+  match a word prefix; ranking reads the stored vector, so the weights count.
+- SQLite: every query word must start a word of the entry's text; a match in
+  the name ranks first.
+
+Typos are corrected before the query, against the directory's own words
+(directory/spelling.py), so both backends correct them the same way.
 """
 
 import re
 import unicodedata
 
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    TrigramWordSimilarity,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, FloatField, Q, Value, When
+from django.db.models import Case, F, FloatField, Q, Value, When
 from django.utils import translation
 
 MAX_QUERY_LENGTH = 200
@@ -40,95 +38,78 @@ def fold(text):
     return " ".join(bare.casefold().split())
 
 
+def words(text):
+    """The folded words of a text, in order."""
+    return _WORD.findall(fold(text))
+
+
 def _both_languages(name):
     with translation.override("es"):
         spanish = translation.gettext(name)
     return name if spanish == name else f"{name} {spanish}"
 
 
-def document_parts(organization, services):
-    """Return the (A, B, C) weighted texts for an organization and its public services."""
+def document_words(organization, services):
+    """Return the (A, B, C) word lists of an organization and its public services.
+
+    Each word appears once, in the first list that has it: the vector stays
+    small and a word in the name counts as a name match.
+    """
     terms = {term.name for service in services for term in service.taxonomy_terms.all()}
-    a = organization.name
-    b = " ".join([organization.alternate_name, *(s.name for s in services)])
-    c = " ".join(
+    texts = (
+        [organization.name],
+        [organization.alternate_name, *(s.name for s in services)],
         [
             organization.description,
             *(s.description for s in services),
             *(_both_languages(name) for name in sorted(terms)),
-        ]
+        ],
     )
-    return tuple(fold(part) for part in (a, b, c))
+    seen = set()
+    parts = []
+    for part in texts:
+        unique = []
+        for word in words(" ".join(part)):
+            if word not in seen:
+                seen.add(word)
+                unique.append(word)
+        parts.append(unique)
+    return tuple(parts)
 
 
-def refresh(organization_ids, organizations=None):
-    """Rebuild the search text (and on PostgreSQL the tsvector) of these organizations.
-
-    `organizations` is the model class, so a migration can pass its
-    historical model.
-    """
-    if organizations is None:
-        from .models import Organization as organizations
-    rows = organizations.objects.filter(pk__in=set(organization_ids)).prefetch_related(
-        "services__taxonomy_terms"
-    )
-    for organization in rows:
-        public = [s for s in organization.services.all() if s.status == "published"]
-        a, b, c = document_parts(organization, public)
-        values = {"search_text": " ".join(filter(None, (a, b, c)))}
-        if connection.vendor == "postgresql":
-            values["search_document"] = (
-                SearchVector(Value(a), weight="A", config="simple")
-                + SearchVector(Value(b), weight="B", config="simple")
-                + SearchVector(Value(c), weight="C", config="simple")
-            )
-        organizations.objects.filter(pk=organization.pk).update(**values)
+def query_words(text):
+    """The words of what someone typed, as the index stores them (at most MAX_WORDS)."""
+    return words(text[:MAX_QUERY_LENGTH].replace("\x00", ""))[:MAX_WORDS]
 
 
-def clean_query(text):
-    return fold(text[:MAX_QUERY_LENGTH].replace("\x00", ""))
-
-
-def search_organizations(queryset, text):
-    """Filter organizations by a query and annotate `rank` (higher is better)."""
-    words = _WORD.findall(clean_query(text))[:MAX_WORDS]
-    if not words:
-        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+def matching(entries, query):
+    """Filter SearchEntry rows by these query words and annotate `rank` (higher is better)."""
+    if not query:
+        return entries.annotate(rank=Value(0.0, output_field=FloatField()))
     if connection.vendor == "postgresql":
-        return _postgres_search(queryset, words)
-    for word in words:
-        queryset = queryset.filter(search_text__contains=word)
-    return queryset.annotate(rank=_name_bonus(words))
+        return _postgres(entries, query)
+    for word in query:
+        entries = entries.filter(Q(text__startswith=word) | Q(text__contains=f" {word}"))
+    return entries.annotate(rank=_name_bonus(query))
 
 
-def _name_bonus(words):
+def _name_bonus(query):
     """Rank a listing whose name holds the query above one that only mentions it."""
     return Case(
-        When(name__icontains=" ".join(words), then=2.0),
-        When(Q(*(Q(name__icontains=word) for word in words)), then=1.0),
+        When(name__icontains=" ".join(query), then=2.0),
+        When(Q(*(Q(name__icontains=word) for word in query)), then=1.0),
         default=0.0,
         output_field=FloatField(),
     )
 
 
-def _postgres_search(queryset, words):
-    """Every word must match, as a word prefix or, failing that, as a near spelling."""
+def _prefixes(query, op):
+    return SearchQuery(op.join(f"{w}:*" for w in query), config="simple", search_type="raw")
 
-    def prefix(*ws, op=" & "):
-        return SearchQuery(op.join(f"{w}:*" for w in ws), config="simple", search_type="raw")
 
-    for word in words:
-        # `%>` (word similarity above pg_trgm.word_similarity_threshold, 0.6)
-        # uses the trigram index; it catches "imigration" for "immigration".
-        queryset = queryset.filter(
-            Q(search_document=prefix(word)) | Q(search_text__trigram_word_similar=word)
-        )
-    folded = " ".join(words)
-    # The name bonus and weights A/B/C make a name match outrank a passing
-    # mention (ts_rank alone ranks prefix matches poorly); similarity orders
-    # the typo matches, which have no full-text rank.
-    return queryset.annotate(
-        rank=_name_bonus(words)
-        + SearchRank("search_document", prefix(*words, op=" | "))
-        + TrigramWordSimilarity(folded, "search_text") / 10
+def _postgres(entries, query):
+    # The match alone filters, so the GIN index answers it; the rank reads the
+    # stored vector (F, not a column name, which would be parsed as text).
+    return entries.filter(document=_prefixes(query, " & ")).annotate(
+        rank=_name_bonus(query) + SearchRank(F("document"), _prefixes(query, " | "))
     )

@@ -9,7 +9,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from . import indexing
-from .models import Location, Organization, Service, TaxonomyTerm
+from .models import Location, Organization, Schedule, Service, ServiceLanguage, TaxonomyTerm
 
 
 @receiver(pre_save, sender=Location)
@@ -28,6 +28,17 @@ def mark_fixture_rows(sender, instance, raw=False, **kwargs):
 def refresh_organization(sender, instance, raw=False, **kwargs):
     if not raw:
         indexing.refresh([instance.pk])
+
+
+@receiver(pre_delete, sender=Organization)
+def organization_deletion_starts(sender, instance, **kwargs):
+    indexing.start_deleting(instance.pk)
+
+
+@receiver(post_delete, sender=Organization)
+def organization_deletion_ends(sender, instance, **kwargs):
+    indexing.done_deleting(instance.pk)
+    indexing.refresh([instance.pk])  # nothing left to index: clears a batch's rows too
 
 
 @receiver(post_save, sender=Service)
@@ -73,3 +84,43 @@ def remember_term_organizations(sender, instance, **kwargs):
 @receiver(post_delete, sender=TaxonomyTerm)
 def refresh_after_term_deleted(sender, instance, **kwargs):
     indexing.refresh(getattr(instance, "_search_organizations", []))
+
+
+# What else the search index holds (directory/search_index.py): languages,
+# populations, facilities, kinds and weekly hours.
+
+
+@receiver(post_save, sender=ServiceLanguage)
+@receiver(post_delete, sender=ServiceLanguage)
+@receiver(post_save, sender=Schedule)
+@receiver(post_delete, sender=Schedule)
+def refresh_after_service_detail(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    organization_id = (
+        Service.objects.filter(pk=instance.service_id)
+        .values_list("organization_id", flat=True)
+        .first()
+    )
+    if organization_id:
+        indexing.refresh([organization_id])
+
+
+@receiver(m2m_changed, sender=Service.populations.through)
+@receiver(m2m_changed, sender=Service.detention_facilities.through)
+def refresh_after_service_values(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_") or getattr(instance, "_loaded_raw", False):
+        return
+    if not reverse:
+        indexing.refresh([instance.organization_id])
+    elif pk_set:
+        indexing.refresh(
+            Service.objects.filter(pk__in=pk_set).values_list("organization_id", flat=True)
+        )
+
+
+@receiver(m2m_changed, sender=Organization.kinds.through)
+def refresh_after_kinds(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_") or getattr(instance, "_loaded_raw", False):
+        return
+    indexing.refresh([instance.pk] if not reverse else pk_set or [])

@@ -3,7 +3,7 @@ import tempfile
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -73,13 +73,9 @@ def _active_filters(request, filterset):
 
 def _filter_to_drop(request, filterset):
     """Return (label, url, count) for the filter whose removal gives the most results."""
-    data = filterset.form.cleaned_data
+    counts = facets.counts_without(filterset, list(filterset.active(filterset.form.cleaned_data)))
     best = None
-    for name in filterset.active(data):
-        orgs, _services = filterset.apply(
-            filterset.queryset, {k: v for k, v in data.items() if k != name}
-        )
-        count = orgs.order_by().count()
+    for name, count in counts.items():
         if count and (best is None or count > best[2]):
             best = (filterset.form.fields[name].label, _without(request, name), count)
     return best
@@ -128,23 +124,46 @@ def home(request):
     return render(request, "directory/home.html", {"hotlines": hotlines})
 
 
-@require_GET
-def search(request):
-    filterset = DirectoryFilter(request.GET, queryset=Organization.objects.public())
-    results = filterset.qs.prefetch_related(
+class _CountedPaginator(Paginator):
+    """A paginator told the count, which the facet query has already made."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
+def _results(entries, services, now):
+    """The organizations of a page of SearchEntry rows, loaded for the result cards."""
+    organizations = []
+    for entry in entries:
+        organization = entry.organization
+        organization.distance = getattr(entry, "distance", None)
+        organization.distance_is_approximate = getattr(entry, "distance_is_approximate", False)
+        organizations.append(organization)
+    prefetch_related_objects(
+        organizations,
         Prefetch(
             "services",
-            queryset=filterset.services.prefetch_related(
-                "languages", "taxonomy_terms", "schedules", "closures", "phones__languages"
-            ),
+            queryset=services.prefetch_related("languages", "schedules", "closures"),
             to_attr="matching_services",
         ),
         "locations",
-        "kinds",
-        # Each result offers its best number to call, straight from the list.
-        "phones__languages",
     )
-    paginator = Paginator(results, RESULTS_PER_PAGE)
+    phones.attach_phones(organizations, [s for o in organizations for s in o.matching_services])
+    for organization in organizations:
+        _with_hours(organization.matching_services, now)
+        organization.best_phone = phones.best_number(organization, organization.matching_services)
+    return organizations
+
+
+@require_GET
+def search(request):
+    filterset = DirectoryFilter(request.GET, queryset=Organization.objects.public())
+    filterset.qs  # noqa: B018 (runs the filters: entries, services and notices)
+    count, facet_options = facets.count_and_facets(filterset)
+    paginator = _CountedPaginator(
+        filterset.entries.select_related("organization"), RESULTS_PER_PAGE, count
+    )
     requested = request.GET.get("page", "1")
     # Anything but a positive number means the first page; past the end (or a
     # number too long to read), the last.
@@ -155,17 +174,14 @@ def search(request):
             _("There is no page %(asked)s; this is the last page.") % {"asked": requested[:10]}
         )
     page = paginator.get_page(asked or 1)
-    now = timezone.now()
-    for organization in page.object_list:
-        _with_hours(organization.matching_services, now)
-        organization.best_phone = phones.best_number(organization, organization.matching_services)
+    page.object_list = _results(page.object_list, filterset.services, filterset.now)
     context = {
         "filter": filterset,
         "page": page,
-        "count": paginator.count,
-        "facets": facets.compute(filterset),
+        "count": count,
+        "facets": facet_options,
         "active_filters": _active_filters(request, filterset),
-        "drop": _filter_to_drop(request, filterset) if paginator.count == 0 else None,
+        "drop": _filter_to_drop(request, filterset) if count == 0 else None,
         # Shown inline, not through django.contrib.messages: its storage would
         # set a cookie on an anonymous visitor.
         "notices": filterset.notices,

@@ -5,18 +5,23 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from directory import search
-from directory.models import Kind, Location, Organization, Phone, Service, Status, TaxonomyTerm
+from directory import search_index
+from directory.models import (
+    Kind,
+    Location,
+    Organization,
+    Phone,
+    SearchEntry,
+    Service,
+    Status,
+    TaxonomyTerm,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def _counts():
     return [m.objects.count() for m in (Organization, Service, Location, Phone, TaxonomyTerm)]
-
-
-def _search_texts():
-    return dict(Organization.objects.values_list("pk", "search_text"))
 
 
 def test_demo_loads_twice_without_duplicates_and_accounts_only_with_debug(settings):
@@ -52,17 +57,18 @@ def test_demo_data_covers_what_the_demo_needs(client):
         assert org.has_contact_method(), org
     for number in Phone.objects.values_list("number", flat=True):
         assert "555-01" in number, number
-    # Each organization's search text is built once, right, and found.
-    rebuilds = [
+    # The search index is built once, at the end, for every public organization.
+    inserts = [
         q["sql"]
         for q in queries.captured_queries
-        if q["sql"].startswith('UPDATE "directory_organization" SET "search_text"')
+        if q["sql"].startswith('INSERT INTO "directory_searchentry"')
     ]
-    assert len(rebuilds) == Organization.objects.count()
-    built = _search_texts()
-    assert all(built.values())
-    search.refresh(built)
-    assert _search_texts() == built
+    assert len(inserts) == 1
+    assert SearchEntry.objects.count() == Organization.objects.public().count()
+    assert all(SearchEntry.objects.values_list("text", flat=True))
+    built = search_index.snapshot()
+    search_index.rebuild()
+    assert search_index.snapshot() == built
     # Found by a service's name and by its category's name, in both languages.
     for query in ("bond hearing representation", "detention and bond", "detención y fianza"):
         page = client.get(reverse("directory:search"), {"q": query})

@@ -39,7 +39,7 @@ def drop_indexes(apps, schema_editor):
 
 
 def backfill(apps, schema_editor):
-    from directory import geo, search
+    from directory import geo
 
     Location = apps.get_model("directory", "Location")
     for location in Location.objects.all():
@@ -47,8 +47,8 @@ def backfill(apps, schema_editor):
         Location.objects.filter(pk=location.pk).update(
             search_latitude=point[0], search_longitude=point[1]
         )
-    Organization = apps.get_model("directory", "Organization")
-    search.refresh(Organization.objects.values_list("pk", flat=True), organizations=Organization)
+    # The search text was rebuilt here; migration 0012 replaced it with the
+    # search index, which it builds itself.
 
 
 class Migration(migrations.Migration):

@@ -12,8 +12,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from directory import search
-from directory.models import Organization
+from directory import search_index
 
 REFERENCE_FIXTURES = ["languages", "taxonomy", "detention_facilities"]
 DEMO_ACCOUNTS = [
@@ -35,7 +34,7 @@ class Command(BaseCommand):
         fixtures = REFERENCE_FIXTURES + ([] if reference_only else ["demo"])
         call_command("loaddata", *fixtures, verbosity=options["verbosity"])
         # Also after the reference data alone: renamed categories change listings' text.
-        search.refresh(Organization.objects.values_list("pk", flat=True))
+        search_index.rebuild()
         if reference_only:
             return
         if not settings.DEBUG:
