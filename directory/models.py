@@ -1474,3 +1474,29 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+# The typo-correction vocabulary (directory/spelling.py) ------------------------
+
+
+class Word(models.Model):
+    """A distinct word of the public search texts, for typo correction.
+
+    Derived data: spelling.rebuild() recomputes the table, spelling.add_words()
+    adds new words between rebuilds. On PostgreSQL migration 0012 adds a
+    trigram GIN index on `word`.
+    """
+
+    MAX_LENGTH = 50
+
+    word = models.CharField(max_length=MAX_LENGTH, unique=True)
+    # Public organizations whose search text holds the word: exact after a
+    # rebuild, approximate between rebuilds (add_words only inserts).
+    frequency = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self):
+        return self.word

@@ -4,7 +4,8 @@ Used by `make run`. Safe to run again: fixtures carry fixed keys, so a second
 run updates rows instead of adding new ones. Demo staff accounts are created
 only while DEBUG is on, so a production database never gets known passwords.
 Fixture rows skip the search-text rebuild on save (directory/signals.py), so
-it is rebuilt here, once per organization.
+it is rebuilt here, once per organization, and the typo-correction
+vocabulary after it (directory/spelling.py).
 """
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from directory import search
+from directory import search, spelling
 from directory.models import Organization
 
 REFERENCE_FIXTURES = ["languages", "taxonomy", "detention_facilities"]
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         call_command("loaddata", *fixtures, verbosity=options["verbosity"])
         # Also after the reference data alone: renamed categories change listings' text.
         search.refresh(Organization.objects.values_list("pk", flat=True))
+        spelling.rebuild()
         if reference_only:
             return
         if not settings.DEBUG:
