@@ -9,9 +9,10 @@ listing's words.
 A query word is corrected when it is not a vocabulary word nor the beginning
 of one (the search matches word prefixes: "immig" finds "immigration"), has at
 least MIN_LENGTH letters and no digit (numbers and ZIP codes are not typos).
-Its correction is the vocabulary word most similar to it by pg_trgm's trigram
-similarity, at least THRESHOLD; ties go to the more frequent word, then the
-alphabetically first, so the answer is deterministic.
+Its correction is found among the vocabulary words most similar to it by
+pg_trgm's trigram similarity (at least THRESHOLD): the one needing the fewest
+edits, then the most similar, the most frequent, the first in A-Z, so the
+answer is deterministic.
 
 - PostgreSQL: a trigram GIN index on the vocabulary (migration 0012) finds the
   candidates of every query word in one query; Python re-scores them, so both
@@ -194,7 +195,7 @@ def edits(a, b):
 def _postgres_candidates(connection, todo):
     """{word: (known, [(candidate, frequency)])} in one query, through the trigram index.
 
-    A known word gets no candidates, which `correct` reads the same way.
+    A known word is reported as one without candidates: `correct` leaves both alone.
     """
     table = connection.ops.quote_name(Word._meta.db_table)
     parts, params = [], []
