@@ -8,16 +8,19 @@ a write on its next request. TTL_SECONDS bounds what a write made around the
 app (SQL by hand) can leave stale.
 """
 
+import threading
 import time
 import uuid
 from functools import wraps
 
 from django.core.cache import cache
+from django.db import transaction
 
 GENERATION_KEY = "directory:search-index-generation"
 TTL_SECONDS = 300
 _memo = {}
 _generation = [None]
+_request = threading.local()
 
 
 def memoized(function):
@@ -36,12 +39,30 @@ def memoized(function):
 def sync():
     """Forget the lists if the index changed since they were read (one cache read)."""
     generation = cache.get(GENERATION_KEY)
+    _request.generation = generation
     if generation != _generation[0]:
         _memo.clear()
         _generation[0] = generation
 
 
-def changed():
-    """Tell every process the index changed."""
+def generation():
+    """The index's generation token: the one `sync` just read, else read now.
+
+    The typo corrector keys its in-memory vocabulary on it (directory/spelling.py),
+    so a search reads the token once for both.
+    """
+    token = getattr(_request, "generation", None)
+    _request.generation = None
+    return token if token is not None else cache.get(GENERATION_KEY)
+
+
+def changed(using="default"):
+    """Tell every process the index changed.
+
+    At once, for this transaction's own reads (the cache table is in the same
+    database), and again after commit, for a cache outside the database
+    (Redis) whose readers must not reload before the change is visible.
+    """
     _memo.clear()
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, None), using=using)

@@ -13,9 +13,10 @@ over the matching ServiceEntry rows otherwise, so "one service matches all
 the filters" holds for the counts too.
 """
 
-from django.db import connection
+from django.db import connections, router
 
 from .filters import CREDENTIAL_CHOICES, FEE_CHOICES
+from .models import SearchEntry
 
 # Checkbox filters: each gets one count, of the results with it ticked.
 BOOLEAN = {"detention": "det", "remote": "remote", "open_now": None}
@@ -46,8 +47,9 @@ def _branch(filterset, name, data, prefix=None):
     else:
         rows = services.filter(organization_id__in=entries.values("organization_id"))
         count = "COUNT(DISTINCT r.organization_id)"
-    sql, params = rows.order_by().values_list("organization_id", "tags").query.sql_with_params()
-    if connection.vendor == "postgresql":
+    query = rows.order_by().values_list("organization_id", "tags").query
+    sql, params = query.get_compiler(using=_database()).as_sql()
+    if connections[_database()].vendor == "postgresql":
         source, tag = f"({sql}) r CROSS JOIN LATERAL unnest(r.tags) AS u(tag)", "u.tag"
     else:
         source, tag = f"({sql}) r, json_each(r.tags) u", "u.value"
@@ -60,13 +62,18 @@ def _branch(filterset, name, data, prefix=None):
     )
 
 
+def _database():
+    # The replica when there is one (directory/db_router.py), as the ORM would.
+    return router.db_for_read(SearchEntry)
+
+
 def _run(branches):
     sql = " UNION ALL ".join(
         f"SELECT * FROM ({part}) b{i}" for i, (part, _p) in enumerate(branches)
     )
     params = [param for _part, branch_params in branches for param in branch_params]
     counts = {}
-    with connection.cursor() as cursor:
+    with connections[_database()].cursor() as cursor:
         cursor.execute(sql, params)
         for name, tag, count in cursor.fetchall():
             counts.setdefault(name, {})[tag] = count

@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import choices, geo, hours, search
+from . import choices, geo, hours, search, spelling
 from .choices import memoized
 from .models import (
     DetentionFacility,
@@ -222,10 +222,40 @@ class DirectoryFilter(django_filters.FilterSet):
         return data
 
     @cached_property
-    def query_words(self):
-        """The words searched for (directory/search.py)."""
+    def typed(self):
+        """The words typed, folded as the index stores them (directory/search.py)."""
         q = self.form.cleaned_data.get("q") if self.is_bound and self.form.is_valid() else ""
         return search.query_words(q or "")
+
+    @cached_property
+    def query_words(self):
+        """The words searched for: the typed ones, with typos corrected (directory/spelling.py).
+
+        `corrected` holds them when a correction was made, for "Showing results for".
+        A search typed as `=words` is taken as typed.
+        """
+        q = (self.form.cleaned_data.get("q") or "") if self.typed else ""
+        if q.startswith("="):
+            return self.typed
+        words = [correction or word for word, correction in spelling.correct(self.typed)]
+        self.corrected = words if words != self.typed else None
+        return words
+
+    corrected = None
+
+    @property
+    def typed_url(self):
+        """This search, with the words as typed and no correction."""
+        params = self.data.copy()
+        params.pop("page", None)
+        params["q"] = "=" + (self.form.cleaned_data.get("q") or "").lstrip("=")
+        return f"?{params.urlencode()}"
+
+    def search_as_typed(self):
+        """Drop the typo corrections (they found nothing) and search again."""
+        self.corrected = None
+        self.__dict__["query_words"] = self.typed
+        self.entries, self.services = self.apply(self.form.cleaned_data)
 
     @property
     def point(self):

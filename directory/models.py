@@ -1475,6 +1475,9 @@ class SearchEntry(models.Model):
     tags = TagsField(default=list)
     # Folded words, names first: SQLite matches word prefixes in it.
     text = models.TextField(default="")
+    # [city, state] of each location, as the result card shows them (a
+    # confidential location shows no more anywhere public).
+    places = models.JSONField(default=list)
     # PostgreSQL only: the weighted vector (names A, alternate and service
     # names B, the rest C), with a GIN index made by migration 0012.
     document = SearchVectorField(null=True)
@@ -1529,3 +1532,29 @@ class OpeningInterval(models.Model):
 
     def __str__(self):
         return f"{self.time_zone} {self.starts}-{self.ends}"
+
+
+# The typo-correction vocabulary (directory/spelling.py) ------------------------
+
+
+class Word(models.Model):
+    """A distinct word of the public search texts, for typo correction.
+
+    Derived data: spelling.rebuild() recomputes the table, spelling.add_words()
+    adds new words between rebuilds. On PostgreSQL migration 0012 adds a
+    trigram GIN index on `word`.
+    """
+
+    MAX_LENGTH = 50
+
+    word = models.CharField(max_length=MAX_LENGTH, unique=True)
+    # Public organizations whose search text holds the word: exact after a
+    # rebuild, approximate between rebuilds (add_words only inserts).
+    frequency = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self):
+        return self.word

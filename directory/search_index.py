@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
-from . import search
+from . import search, spelling
 from .models import (
     AreaType,
     Fee,
@@ -106,7 +106,7 @@ def _public_organizations(ids):
             pk__in=ids, status=Status.PUBLISHED, visibility=Visibility.PUBLIC
         )
         .order_by()
-        .prefetch_related("kinds")
+        .prefetch_related("kinds", "locations")
     )
 
 
@@ -160,6 +160,7 @@ def _build(organization_ids):
             last_verified_on=organization.last_verified_on,
             tags=tags,
             text=" ".join(word for part in parts for word in part),
+            places=[[loc.city, loc.state] for loc in organization.locations.all()],
         )
         entry.parts = parts
         entries.append(entry)
@@ -204,7 +205,11 @@ def refresh(organization_ids):
     with transaction.atomic():
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
-            _write(chunk, *_build(chunk))
+            entries, service_entries, intervals = _build(chunk)
+            _write(chunk, entries, service_entries, intervals)
+            # Words of listings that left keep until the next rebuild; the
+            # search never shows a correction that finds nothing.
+            spelling.add_words(entry.text for entry in entries)
 
 
 def rebuild(progress=None):
@@ -224,13 +229,14 @@ def rebuild(progress=None):
             done += len(entries)
             if progress:
                 progress(done, len(ids))
+        spelling.rebuild()
     return done
 
 
 def snapshot():
     """The whole stored index as comparable data: equal to a fresh rebuild's when current."""
     entries = SearchEntry.objects.order_by("pk").values_list(
-        "organization_id", "name", "last_verified_on", "tags", "text"
+        "organization_id", "name", "last_verified_on", "tags", "text", "places"
     )
     documents = []
     if connection.vendor == "postgresql":
@@ -240,7 +246,7 @@ def snapshot():
             )
             documents = cursor.fetchall()
     return {
-        "entries": [(*row[:3], sorted(row[3]), row[4]) for row in entries],
+        "entries": [(*row[:3], sorted(row[3]), *row[4:]) for row in entries],
         "documents": documents,
         "services": [
             (service, organization, sorted(tags))

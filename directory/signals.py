@@ -124,3 +124,11 @@ def refresh_after_kinds(sender, instance, action, reverse, pk_set, **kwargs):
     if not action.startswith("post_") or getattr(instance, "_loaded_raw", False):
         return
     indexing.refresh([instance.pk] if not reverse else pk_set or [])
+
+
+@receiver(post_save, sender=Location)
+@receiver(post_delete, sender=Location)
+def refresh_after_location(sender, instance, raw=False, **kwargs):
+    # The result card's places (distance reads the locations themselves).
+    if not raw and instance.organization_id:
+        indexing.refresh([instance.organization_id])

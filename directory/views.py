@@ -139,6 +139,7 @@ def _results(entries, services, now):
         organization = entry.organization
         organization.distance = getattr(entry, "distance", None)
         organization.distance_is_approximate = getattr(entry, "distance_is_approximate", False)
+        organization.places = entry.places
         organizations.append(organization)
     prefetch_related_objects(
         organizations,
@@ -147,7 +148,6 @@ def _results(entries, services, now):
             queryset=services.prefetch_related("languages", "schedules", "closures"),
             to_attr="matching_services",
         ),
-        "locations",
     )
     phones.attach_phones(organizations, [s for o in organizations for s in o.matching_services])
     for organization in organizations:
@@ -161,6 +161,11 @@ def search(request):
     filterset = DirectoryFilter(request.GET, queryset=Organization.objects.public())
     filterset.qs  # noqa: B018 (runs the filters: entries, services and notices)
     count, facet_options = facets.count_and_facets(filterset)
+    if count == 0 and filterset.corrected:
+        # A correction that finds nothing is no help (and may be a word only
+        # a listing that left had): show the search as typed.
+        filterset.search_as_typed()
+        count, facet_options = facets.count_and_facets(filterset)
     paginator = _CountedPaginator(
         filterset.entries.select_related("organization"), RESULTS_PER_PAGE, count
     )

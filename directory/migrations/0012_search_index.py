@@ -29,6 +29,7 @@ class Migration(migrations.Migration):
                 ('last_verified_on', models.DateField(null=True)),
                 ('tags', directory.fields.TagsField(default=list)),
                 ('text', models.TextField(default='')),
+                ('places', models.JSONField(default=list)),
                 ('document', django.contrib.postgres.search.SearchVectorField(null=True)),
             ],
             options={

@@ -4,7 +4,8 @@ Used by `make run`. Safe to run again: fixtures carry fixed keys, so a second
 run updates rows instead of adding new ones. Demo staff accounts are created
 only while DEBUG is on, so a production database never gets known passwords.
 Fixture rows skip the search-text rebuild on save (directory/signals.py), so
-it is rebuilt here, once per organization.
+it is rebuilt here, once per organization, and the typo-correction
+vocabulary after it (directory/spelling.py).
 """
 
 from django.conf import settings
