@@ -19,6 +19,7 @@ Typos are corrected before the query, against the directory's own words
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
@@ -31,11 +32,17 @@ MAX_WORDS = 12
 _WORD = re.compile(r"[^\W_]+")
 
 
+# Every combining mark of the Basic Multilingual Plane: what NFKD splits off a letter.
+_MARKS = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in range(0x10000) if unicodedata.combining(chr(c))) + "]"
+)
+
+
 def fold(text):
     """Return text lower-cased, without accents and with single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().split())
+    if not text.isascii():
+        text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    return " ".join(text.casefold().split())
 
 
 def words(text):
@@ -43,28 +50,22 @@ def words(text):
     return _WORD.findall(fold(text))
 
 
+@lru_cache(maxsize=1024)
 def _both_languages(name):
     with translation.override("es"):
         spanish = translation.gettext(name)
     return name if spanish == name else f"{name} {spanish}"
 
 
-def document_words(organization, services):
+def document_words(name, b_texts, c_texts, term_names):
     """Return the (A, B, C) word lists of an organization and its public services.
 
-    Each word appears once, in the first list that has it: the vector stays
-    small and a word in the name counts as a name match.
+    A is the name; B the alternate name and the services' names; C the
+    descriptions and the category names in English and Spanish. Each word
+    appears once, in the first list that has it: the vector stays small and a
+    word in the name counts as a name match.
     """
-    terms = {term.name for service in services for term in service.taxonomy_terms.all()}
-    texts = (
-        [organization.name],
-        [organization.alternate_name, *(s.name for s in services)],
-        [
-            organization.description,
-            *(s.description for s in services),
-            *(_both_languages(name) for name in sorted(terms)),
-        ],
-    )
+    texts = ([name], b_texts, [*c_texts, *(_both_languages(t) for t in sorted(term_names))])
     seen = set()
     parts = []
     for part in texts:

@@ -19,6 +19,11 @@ Tags are short codes, one vocabulary for filters and facet counts:
     *                   every row, so one GROUP BY also counts the rows
 """
 
+import json
+from collections import defaultdict
+from contextlib import contextmanager
+from functools import cache
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -29,16 +34,30 @@ from . import search, spelling
 from .models import (
     AreaType,
     Fee,
+    Location,
     OpeningInterval,
     Organization,
+    Schedule,
     SearchEntry,
     Service,
     ServiceEntry,
+    ServiceLanguage,
     Status,
     Visibility,
 )
 
 BATCH = 2000
+# As migration 0012 made them (and Meta.indexes for the last one).
+POSTGRES_INDEXES = [
+    ("searchentry_document_gin", "directory_searchentry", "USING gin (document)"),
+    ("searchentry_tags_gin", "directory_searchentry", "USING gin (tags)"),
+    ("serviceentry_tags_gin", "directory_serviceentry", "USING gin (tags)"),
+    (
+        "openinginterval_when_idx",
+        "directory_openinginterval",
+        "(time_zone, weekday, starts)",
+    ),
+]
 MINUTES_PER_DAY = 24 * 60
 
 
@@ -47,31 +66,28 @@ def _ancestors(code):
     return [".".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-def organization_tags(organization):
-    tags = {"*", *(f"k:{kind.code}" for kind in organization.kinds.all())}
-    if organization.doj_recognized:
+def organization_tags(org):
+    tags = {"*", *(f"k:{code}" for code in org.kinds)}
+    if org.doj_recognized:
         tags.add("cr:doj")
-    if organization.attorneys_on_staff:
+    if org.attorneys_on_staff:
         tags.add("cr:attorney")
-    if (
-        organization.accredited_representatives_full
-        or organization.accredited_representatives_partial
-    ):
+    if org.accredited_representatives_full or org.accredited_representatives_partial:
         tags.add("cr:accredited")
     return tags
 
 
 def service_tags(service):
-    tags = {f"c:{code}" for term in service.taxonomy_terms.all() for code in _ancestors(term.code)}
-    tags.update(f"l:{sl.language.code}" for sl in service.service_languages.all())
-    tags.update(f"p:{population.code}" for population in service.populations.all())
+    tags = {f"c:{code}" for code, _name in service.terms for code in _ancestors(code)}
+    tags.update(f"l:{code}" for code in service.languages)
+    tags.update(f"p:{code}" for code in service.populations)
     if service.fee == Fee.FREE:
         tags.update(("fee:free", "fee:sliding"))
     elif service.fee == Fee.SLIDING_SCALE:
         tags.add("fee:sliding")
     if service.serves_detained:
         tags.add("det")
-        tags.update(f"fac:{facility.pk}" for facility in service.detention_facilities.all())
+        tags.update(f"fac:{pk}" for pk in service.facilities)
     if service.remote_by_phone or service.remote_by_video:
         tags.add("remote")
     if service.open_24_7:
@@ -81,120 +97,191 @@ def service_tags(service):
     return tags
 
 
-def zone_name(service):
-    """The service's time zone, or the site's when it has none (or an unknown one)."""
+@cache
+def zone_name(name):
+    """A service's time zone, or the site's when it has none (or an unknown one)."""
     try:
-        ZoneInfo(service.time_zone or settings.TIME_ZONE)
+        ZoneInfo(name or settings.TIME_ZONE)
     except (ZoneInfoNotFoundError, ValueError):
         return settings.TIME_ZONE
-    return service.time_zone or settings.TIME_ZONE
+    return name or settings.TIME_ZONE
 
 
-def weekly_intervals(service):
-    """Yield (weekday, starts, ends) in minutes of the week for the service's hours."""
-    for row in service.schedules.all():
-        starts = row.weekday * MINUTES_PER_DAY + row.opens_at.hour * 60 + row.opens_at.minute
-        ends = row.weekday * MINUTES_PER_DAY + row.closes_at.hour * 60 + row.closes_at.minute
-        if row.closes_at < row.opens_at:  # closes after midnight
+def weekly_intervals(schedules):
+    """Yield (weekday, starts, ends) in minutes of the week for (weekday, opens, closes) rows."""
+    for weekday, opens_at, closes_at in schedules:
+        starts = weekday * MINUTES_PER_DAY + opens_at.hour * 60 + opens_at.minute
+        ends = weekday * MINUTES_PER_DAY + closes_at.hour * 60 + closes_at.minute
+        if closes_at < opens_at:  # closes after midnight
             ends += MINUTES_PER_DAY
-        yield row.weekday, starts, ends
+        yield weekday, starts, ends
 
 
-def _public_organizations(ids):
-    return (
-        Organization.objects.filter(
-            pk__in=ids, status=Status.PUBLISHED, visibility=Visibility.PUBLIC
+# The listings are read as plain values, not model instances: building the
+# index of 100,000 services is then a matter of seconds, not minutes.
+_ORGANIZATION_FIELDS = [
+    "pk", "name", "alternate_name", "description", "last_verified_on", "doj_recognized",
+    "attorneys_on_staff", "accredited_representatives_full", "accredited_representatives_partial",
+]  # fmt: skip
+_SERVICE_FIELDS = [
+    "pk", "organization_id", "name", "description", "fee", "serves_detained", "remote_by_phone",
+    "remote_by_video", "open_24_7", "area_type", "time_zone",
+]  # fmt: skip
+
+
+def _grouped(rows):
+    grouped = defaultdict(list)
+    for key, *values in rows:
+        grouped[key].append(values[0] if len(values) == 1 else tuple(values))
+    return grouped
+
+
+def _load(organization_ids):
+    """The public organizations among these ids, with their public services, as namespaces."""
+    organizations = [
+        SimpleNamespace(**dict(zip(_ORGANIZATION_FIELDS, row, strict=True)))
+        for row in Organization.objects.filter(
+            pk__in=organization_ids, status=Status.PUBLISHED, visibility=Visibility.PUBLIC
         )
         .order_by()
-        .prefetch_related("kinds", "locations")
-    )
-
-
-def _public_services(organization_ids):
-    return (
-        Service.objects.filter(organization_id__in=organization_ids, status=Status.PUBLISHED)
-        .order_by("organization_id", "name", "pk")
-        .prefetch_related(
-            "taxonomy_terms",
-            "service_languages__language",
-            "populations",
-            "detention_facilities",
-            "schedules",
+        .values_list(*_ORGANIZATION_FIELDS)
+    ]
+    ids = [org.pk for org in organizations]
+    kinds = _grouped(
+        Organization.kinds.through.objects.filter(organization_id__in=ids).values_list(
+            "organization_id", "organizationkind__code"
         )
     )
+    places = _grouped(
+        Location.objects.filter(organization_id__in=ids)
+        .order_by("organization_id", "name", "city", "pk")
+        .values_list("organization_id", "city", "state")
+    )
+    services = [
+        SimpleNamespace(**dict(zip(_SERVICE_FIELDS, row, strict=True)))
+        for row in Service.objects.filter(organization_id__in=ids, status=Status.PUBLISHED)
+        .order_by("organization_id", "name", "pk")
+        .values_list(*_SERVICE_FIELDS)
+    ]
+    service_ids = [service.pk for service in services]
+    per_service = {
+        "terms": Service.taxonomy_terms.through.objects.filter(
+            service_id__in=service_ids
+        ).values_list("service_id", "taxonomyterm__code", "taxonomyterm__name"),
+        "languages": ServiceLanguage.objects.filter(service_id__in=service_ids).values_list(
+            "service_id", "language__code"
+        ),
+        "populations": Service.populations.through.objects.filter(
+            service_id__in=service_ids
+        ).values_list("service_id", "populationserved__code"),
+        "facilities": Service.detention_facilities.through.objects.filter(
+            service_id__in=service_ids
+        ).values_list("service_id", "detentionfacility_id"),
+        "schedules": Schedule.objects.filter(service_id__in=service_ids)
+        .order_by("service_id", "weekday", "opens_at")
+        .values_list("service_id", "weekday", "opens_at", "closes_at"),
+    }
+    per_service = {name: _grouped(rows) for name, rows in per_service.items()}
+    services_of = defaultdict(list)
+    for service in services:
+        for name, values in per_service.items():
+            setattr(service, name, values.get(service.pk, []))
+        services_of[service.organization_id].append(service)
+    for org in organizations:
+        org.kinds = kinds.get(org.pk, [])
+        org.places = [list(place) for place in places.get(org.pk, [])]
+        org.services = services_of.get(org.pk, [])
+    return organizations
 
 
 def _build(organization_ids):
-    """Return (entries, service entries, intervals) for these organizations' public rows."""
-    organizations = list(_public_organizations(organization_ids))
-    services_of = {}
-    for service in _public_services([o.pk for o in organizations]):
-        services_of.setdefault(service.organization_id, []).append(service)
+    """Return (entries, service entries, intervals) as rows for these organizations."""
     entries, service_entries, intervals = [], [], []
-    for organization in organizations:
-        services = services_of.get(organization.pk, [])
-        own = organization_tags(organization)
+    for org in _load(organization_ids):
+        own = organization_tags(org)
         tags = set(own)
-        for service in services:
+        for service in org.services:
             mine = service_tags(service) | own
             tags |= mine
-            service_entries.append(
-                ServiceEntry(service=service, organization=organization, tags=mine)
-            )
-            zone = zone_name(service)
+            service_entries.append((service.pk, org.pk, sorted(mine)))
+            zone = zone_name(service.time_zone)
             intervals.extend(
-                OpeningInterval(
-                    service=service,
-                    organization=organization,
-                    time_zone=zone,
-                    weekday=weekday,
-                    starts=starts,
-                    ends=ends,
-                )
-                for weekday, starts, ends in weekly_intervals(service)
+                (service.pk, org.pk, zone, weekday, starts, ends)
+                for weekday, starts, ends in weekly_intervals(service.schedules)
             )
-        parts = search.document_words(organization, services)
-        entry = SearchEntry(
-            organization=organization,
-            name=organization.name,
-            last_verified_on=organization.last_verified_on,
-            tags=tags,
-            text=" ".join(word for part in parts for word in part),
-            places=[[loc.city, loc.state] for loc in organization.locations.all()],
+        parts = search.document_words(
+            org.name,
+            [org.alternate_name, *(s.name for s in org.services)],
+            [org.description, *(s.description for s in org.services)],
+            {name for s in org.services for _code, name in s.terms},
         )
-        entry.parts = parts
-        entries.append(entry)
+        text = " ".join(word for part in parts for word in part)
+        entries.append(
+            (org.pk, org.name, org.last_verified_on, sorted(tags), text, org.places, parts)
+        )
     return entries, service_entries, intervals
 
 
-def _write(organization_ids, entries, service_entries, intervals):
+_ENTRY_COLUMNS = "organization_id, name, last_verified_on, tags, text, places"
+_SERVICE_COLUMNS = "service_id, organization_id, tags"
+_INTERVAL_COLUMNS = "service_id, organization_id, time_zone, weekday, starts, ends"
+
+
+def _insert(entries, service_entries, intervals):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            from psycopg2.extras import execute_values
+
+            raw = cursor.cursor  # the driver's own cursor: execute_values is psycopg2's
+            execute_values(
+                raw,
+                f"INSERT INTO directory_searchentry ({_ENTRY_COLUMNS}, document) VALUES %s",
+                [(*row[:5], json.dumps(row[5]), *(" ".join(p) for p in row[6])) for row in entries],
+                template="(%s, %s, %s, %s::text[], %s, %s::jsonb,"
+                " setweight(to_tsvector('simple', %s), 'A')"
+                " || setweight(to_tsvector('simple', %s), 'B')"
+                " || setweight(to_tsvector('simple', %s), 'C'))",
+                page_size=BATCH,
+            )
+            execute_values(
+                raw,
+                f"INSERT INTO directory_serviceentry ({_SERVICE_COLUMNS}) VALUES %s",
+                service_entries,
+                template="(%s, %s, %s::text[])",
+                page_size=BATCH,
+            )
+            execute_values(
+                raw,
+                f"INSERT INTO directory_openinginterval ({_INTERVAL_COLUMNS}) VALUES %s",
+                intervals,
+                page_size=BATCH,
+            )
+            return
+        # SQLite: uuids as the hex Django stores, tags as TagsField's JSON.
+        cursor.executemany(
+            f"INSERT INTO directory_searchentry ({_ENTRY_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)",
+            [
+                (row[0].hex, row[1], row[2], json.dumps(row[3]), row[4], json.dumps(row[5]))
+                for row in entries
+            ],
+        )
+        cursor.executemany(
+            f"INSERT INTO directory_serviceentry ({_SERVICE_COLUMNS}) VALUES (%s, %s, %s)",
+            [(s.hex, o.hex, json.dumps(tags)) for s, o, tags in service_entries],
+        )
+        cursor.executemany(
+            f"INSERT INTO directory_openinginterval ({_INTERVAL_COLUMNS})"
+            " VALUES (%s, %s, %s, %s, %s, %s)",
+            [(s.hex, o.hex, *rest) for s, o, *rest in intervals],
+        )
+
+
+def _delete(organization_ids, service_ids):
     # By service too: a service moved here by a merge still has its old rows.
-    moved = Q(service_id__in=[entry.service_id for entry in service_entries])
+    moved = Q(service_id__in=service_ids)
     for model in (OpeningInterval, ServiceEntry):
         model.objects.filter(Q(organization_id__in=organization_ids) | moved).delete()
     SearchEntry.objects.filter(organization_id__in=organization_ids).delete()
-    SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
-    ServiceEntry.objects.bulk_create(service_entries, batch_size=BATCH)
-    OpeningInterval.objects.bulk_create(intervals, batch_size=BATCH)
-    if connection.vendor == "postgresql" and entries:
-        _write_documents(entries)
-
-
-def _write_documents(entries):
-    """Set each entry's weighted vector, built by PostgreSQL from its three word lists."""
-    from psycopg2.extras import execute_values
-
-    with connection.cursor() as cursor:
-        execute_values(
-            cursor.cursor,  # the driver's own cursor: execute_values is psycopg2's
-            "UPDATE directory_searchentry AS e SET document ="
-            " setweight(to_tsvector('simple', v.a), 'A')"
-            " || setweight(to_tsvector('simple', v.b), 'B')"
-            " || setweight(to_tsvector('simple', v.c), 'C')"
-            " FROM (VALUES %s) AS v(id, a, b, c) WHERE e.organization_id = v.id::uuid",
-            [(str(e.organization_id), *(" ".join(part) for part in e.parts)) for e in entries],
-            page_size=BATCH,
-        )
 
 
 def refresh(organization_ids):
@@ -206,10 +293,11 @@ def refresh(organization_ids):
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
             entries, service_entries, intervals = _build(chunk)
-            _write(chunk, entries, service_entries, intervals)
+            _delete(chunk, [row[0] for row in service_entries])
+            _insert(entries, service_entries, intervals)
             # Words of listings that left keep until the next rebuild; the
             # search never shows a correction that finds nothing.
-            spelling.add_words(entry.text for entry in entries)
+            spelling.add_words(row[4] for row in entries)
 
 
 def rebuild(progress=None):
@@ -218,19 +306,36 @@ def rebuild(progress=None):
     with transaction.atomic():
         for model in (OpeningInterval, ServiceEntry, SearchEntry):
             model.objects.all().delete()
-        ids = list(Organization.objects.public().order_by("pk").values_list("pk", flat=True))
-        for start in range(0, len(ids), BATCH):
-            entries, service_entries, intervals = _build(ids[start : start + BATCH])
-            SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
-            ServiceEntry.objects.bulk_create(service_entries, batch_size=BATCH)
-            OpeningInterval.objects.bulk_create(intervals, batch_size=BATCH)
-            if connection.vendor == "postgresql" and entries:
-                _write_documents(entries)
-            done += len(entries)
-            if progress:
-                progress(done, len(ids))
+        # An index built once over all rows is much faster than one updated row by row.
+        with _indexes_dropped():
+            ids = list(Organization.objects.public().order_by("pk").values_list("pk", flat=True))
+            for start in range(0, len(ids), BATCH):
+                entries, service_entries, intervals = _build(ids[start : start + BATCH])
+                _insert(entries, service_entries, intervals)
+                done += len(entries)
+                if progress:
+                    progress(done, len(ids))
         spelling.rebuild()
     return done
+
+
+@contextmanager
+def _indexes_dropped():
+    """On PostgreSQL, drop the index tables' GIN and time indexes, and make them again after."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        for name, _table, _how in POSTGRES_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
+        yield
+        # The foreign keys are checked at commit; an index cannot be built
+        # over rows with checks pending, so check them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for name, table, how in POSTGRES_INDEXES:
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} {how}")
+        for table in ("searchentry", "serviceentry", "openinginterval"):
+            cursor.execute(f"ANALYZE directory_{table}")
 
 
 def snapshot():
