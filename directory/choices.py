@@ -39,10 +39,18 @@ def memoized(function):
 def sync():
     """Forget the lists if the index changed since they were read (one cache read)."""
     generation = cache.get(GENERATION_KEY)
+    if generation is None:  # a new or cleared cache: name the index as it is now
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
     _request.generation = generation
     if generation != _generation[0]:
         _memo.clear()
         _generation[0] = generation
+
+
+def current_generation():
+    """The token this process last read or wrote (None before any)."""
+    return _generation[0]
 
 
 def generation():

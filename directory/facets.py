@@ -15,10 +15,13 @@ the filters" holds for the counts too.
 
 from django.db import connections, router
 
+from . import recent
 from .filters import CREDENTIAL_CHOICES, FEE_CHOICES
 from .models import SearchEntry
 
-# Checkbox filters: each gets one count, of the results with it ticked.
+# Checkbox filters: each gets one count, of the results with it ticked. "Open
+# now" is counted only once ticked: counting it on every page would test
+# every opening of every result against the clock, for a number few read.
 BOOLEAN = {"detention": "det", "remote": "remote", "open_now": None}
 # Multiple-choice groups and their tag prefixes.
 GROUPS = {
@@ -80,16 +83,21 @@ def _run(branches):
     return counts
 
 
+def _counts(filterset, data, active):
+    def compute():
+        branches = [_branch(filterset, "results", data)]
+        for name in active:
+            branches.append(_branch(filterset, name, _without(data, name), GROUPS[name]))
+        return _run(branches)
+
+    return recent.answer(("counts", *recent.search_key(filterset)), compute)
+
+
 def count_and_facets(filterset):
-    """Return (number of results, {parameter: [option dicts]}) in one query."""
+    """Return (number of results, {parameter: [option dicts]}) in one query (or none)."""
     data = filterset.form.cleaned_data
-    branches = [_branch(filterset, "results", data)]
     active = [name for name in GROUPS if data.get(name)]
-    for name in active:
-        branches.append(_branch(filterset, name, _without(data, name), GROUPS[name]))
-    if not data.get("open_now"):
-        branches.append(_branch(filterset, "open_now", {**data, "open_now": True}, "*"))
-    counts = _run(branches)
+    counts = _counts(filterset, data, active)
     results = counts.get("results", {})
     total = results.get("*", 0)
 
@@ -114,7 +122,7 @@ def count_and_facets(filterset):
         if data.get(name):
             count = total
         elif tag is None:
-            count = counts.get(name, {}).get("*", 0)
+            count = None  # shown without a count
         else:
             count = results.get(tag, 0)
         facets[name] = [

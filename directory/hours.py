@@ -6,6 +6,7 @@ midnight: Friday 20:00–02:00 is open early on Saturday too. A holiday
 closure cancels the openings that start on that day.
 """
 
+from collections import defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -32,21 +33,28 @@ def open_now_q(moment, time_zones):
     from .search_index import MINUTES_PER_DAY
 
     week = 7 * MINUTES_PER_DAY
-    q = Q()
+    # Zones whose clocks read the same now share one test: a few UTC offsets
+    # instead of dozens of zone names.
+    same_clock = defaultdict(list)
     for name in sorted(set(time_zones)):
         local = moment.astimezone(_zone(name))
-        today = local.date()
+        minute = local.weekday() * MINUTES_PER_DAY + local.hour * 60 + local.minute
+        same_clock[(local.date(), minute)].append(name)
+    q = Q()
+    closed = Closure.objects.filter(service=OuterRef("service_id"))
+    for (today, minute), names in same_clock.items():
         yesterday = today - timedelta(days=1)
-        minute = today.weekday() * MINUTES_PER_DAY + local.hour * 60 + local.minute
         # An opening that started yesterday: on a Monday, yesterday's Sunday
         # opening runs past the end of the week.
         earlier = minute + week if today.weekday() == 0 else minute
-        closed = Closure.objects.filter(service=OuterRef("service_id"))
         q |= Q(
-            time_zone=name, weekday=today.weekday(), starts__lte=minute, ends__gt=minute
+            time_zone__in=names, weekday=today.weekday(), starts__lte=minute, ends__gt=minute
         ) & ~Exists(closed.filter(date=today))
         q |= Q(
-            time_zone=name, weekday=yesterday.weekday(), starts__lte=earlier, ends__gt=earlier
+            time_zone__in=names,
+            weekday=yesterday.weekday(),
+            starts__lte=earlier,
+            ends__gt=earlier,
         ) & ~Exists(closed.filter(date=yesterday))
     always = Q(tags__has_all=["always"])
     if not q:

@@ -1,3 +1,4 @@
+import copy
 import tempfile
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import exports, facets, hours, hsds, phones
+from . import exports, facets, hours, hsds, phones, recent
 from .filters import DirectoryFilter
 from .forms import ReportForm, SuggestionForm
 from .models import (
@@ -132,11 +133,25 @@ class _CountedPaginator(Paginator):
         self.count = count
 
 
+def _page_entries(filterset, page):
+    """The SearchEntry rows of a results page, with their organizations (or a recent answer)."""
+    start = (page.number - 1) * RESULTS_PER_PAGE
+
+    def compute():
+        return list(
+            filterset.entries.select_related("organization")[start : start + RESULTS_PER_PAGE]
+        )
+
+    return recent.answer(("page", *recent.search_key(filterset), page.number), compute)
+
+
 def _results(entries, services, now):
     """The organizations of a page of SearchEntry rows, loaded for the result cards."""
     organizations = []
     for entry in entries:
-        organization = entry.organization
+        # A copy: the entries may be a recent answer other requests reuse.
+        organization = copy.copy(entry.organization)
+        organization._prefetched_objects_cache = {}
         organization.distance = getattr(entry, "distance", None)
         organization.distance_is_approximate = getattr(entry, "distance_is_approximate", False)
         organization.places = entry.places
@@ -166,9 +181,7 @@ def search(request):
         # a listing that left had): show the search as typed.
         filterset.search_as_typed()
         count, facet_options = facets.count_and_facets(filterset)
-    paginator = _CountedPaginator(
-        filterset.entries.select_related("organization"), RESULTS_PER_PAGE, count
-    )
+    paginator = _CountedPaginator(filterset.entries, RESULTS_PER_PAGE, count)
     requested = request.GET.get("page", "1")
     # Anything but a positive number means the first page; past the end (or a
     # number too long to read), the last.
@@ -179,7 +192,7 @@ def search(request):
             _("There is no page %(asked)s; this is the last page.") % {"asked": requested[:10]}
         )
     page = paginator.get_page(asked or 1)
-    page.object_list = _results(page.object_list, filterset.services, filterset.now)
+    page.object_list = _results(_page_entries(filterset, page), filterset.services, filterset.now)
     context = {
         "filter": filterset,
         "page": page,
