@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from . import indexing
 from .exports import (
     CURATOR_COLUMNS,
     PUBLIC_HEADER,
@@ -201,14 +202,21 @@ def _read_file(name, data):
     if lower.endswith(".xlsx"):
         return records_from_table(_xlsx_rows(data))
     if lower.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportFileError(
-                _("The CSV file is not UTF-8. Save it as “CSV UTF-8” and try again.")
-            ) from None
-        return records_from_table(csv.reader(io.StringIO(text, newline="")))
+        # Decoded as it is read: a whole decoded copy of a large file would
+        # take several times its size in memory.
+        stream = data if hasattr(data, "read") else io.BytesIO(data)
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        return records_from_table(_utf8_lines(text))
     raise ImportFileError(_("Upload a .csv, .xlsx or .json (HSDS) file."))
+
+
+def _utf8_lines(text):
+    try:
+        yield from csv.reader(text)
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            _("The CSV file is not UTF-8. Save it as “CSV UTF-8” and try again.")
+        ) from None
 
 
 class TooLongNumber:
@@ -950,6 +958,10 @@ PRIVATE_LOCATION_FIELDS = {
 }
 
 
+class _RolledBack(Exception):
+    """Leaves the deferred indexing block, so nothing rolled back is indexed."""
+
+
 def import_records(records, *, publish=False, dry_run=False, errors=(), progress=None, user=None):
     """Write records in one transaction; roll back on any error or a dry run.
 
@@ -957,20 +969,18 @@ def import_records(records, *, publish=False, dry_run=False, errors=(), progress
     error, if the publish rule does not let them make it what the file would.
     The command line passes none: it runs as the operator.
     """
+    from .import_batches import BatchWriter
+
     report = ImportReport(errors=list(errors))
-    writer = _Writer(report, publish, user)
+    writer = BatchWriter(report, publish, user)
     with transaction.atomic():
-        for record in records:
-            try:
-                with transaction.atomic():
-                    writer.write_organization(record)
-            except IntegrityError as exc:
-                writer.error(
-                    record.source, "", _("This row conflicts with existing data: %s") % exc
-                )
-            if progress:
-                progress()
-        if report.errors or dry_run:
+        try:
+            # The search index is refreshed once, for every touched organization.
+            with indexing.deferred():
+                writer.write_all(records, progress)
+                if report.errors or dry_run:
+                    raise _RolledBack
+        except _RolledBack:
             transaction.set_rollback(True)
         else:
             report.written = True
