@@ -67,7 +67,9 @@ class _Batch:
             if target.pk not in seen:
                 seen.add(target.pk)
                 rows.append(
-                    through(**{field.m2m_field_name(): owner, field.m2m_reverse_field_name(): target})
+                    through(
+                        **{field.m2m_field_name(): owner, field.m2m_reverse_field_name(): target}
+                    )
                 )
 
 
@@ -81,9 +83,7 @@ class BatchWriter(_Writer):
         self.populations = {p.code: p for p in PopulationServed.objects.all()}
         self.slugs = set(Organization.objects.values_list("slug", flat=True))
         # A curator's import is checked against stored rows (publishing.may_move), row by row.
-        self.bulk = user is None or (
-            can_publish(user, Organization) and can_publish(user, Service)
-        )
+        self.bulk = user is None or (can_publish(user, Organization) and can_publish(user, Service))
         self.planned = set()  # websites and (name, city) of this import's new organizations
         self.created = set()  # their ids
 
@@ -263,7 +263,9 @@ class BatchWriter(_Writer):
         if record.kinds is not None:
             batch.link(Organization, "kinds", org, [self.kinds[c] for c in record.kinds])
         phones = self._plan_phones(batch, record, record.phones or [], organization=org)
-        locations = {key: self._plan_location(batch, lr, org) for key, lr in record.locations.items()}
+        locations = {
+            key: self._plan_location(batch, lr, org) for key, lr in record.locations.items()
+        }
         services = [self._plan_service(batch, sr, org, locations) for sr in record.services]
         if self.publish and not (org.website or org.email or any(p.number for p in phones)):
             batch.check_contact.append((record, org, services))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
