@@ -190,15 +190,8 @@ def _read_file(name, data):
     if lower.endswith(".json"):
         from .hsds import records_from_hsds
 
-        try:
-            payload = json.loads(data.decode("utf-8-sig"), parse_int=_json_int)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ImportFileError(_("This is not a valid JSON file: %s") % exc) from None
-        except RecursionError:
-            raise ImportFileError(
-                _("This JSON file is nested too deeply to read (HSDS needs only a few levels).")
-            ) from None
-        return records_from_hsds(payload)
+        stream = data if hasattr(data, "read") else io.BytesIO(data)
+        return records_from_hsds(_json_payload(io.TextIOWrapper(stream, encoding="utf-8-sig")))
     if lower.endswith(".xlsx"):
         return records_from_table(_xlsx_rows(data))
     if lower.endswith(".csv"):
@@ -208,6 +201,83 @@ def _read_file(name, data):
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
         return records_from_table(_utf8_lines(text))
     raise ImportFileError(_("Upload a .csv, .xlsx or .json (HSDS) file."))
+
+
+JSON_PIECE = 1 << 20
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _json_payload(text):
+    """The JSON document, or an iterator over it when it is a list (the usual HSDS file).
+
+    A list is decoded an element at a time, so a file of 100,000 services
+    never sits in memory as one decoded document, several times its size.
+    """
+    try:
+        buffer = text.read(JSON_PIECE)
+        start = _WHITESPACE.match(buffer).end()
+        if buffer[start : start + 1] != "[":
+            return json.loads(buffer + text.read(), parse_int=_json_int)
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(_("This is not a valid JSON file: %s") % exc) from None
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(_("This is not a valid JSON file: %s") % exc) from None
+    except RecursionError:
+        raise ImportFileError(
+            _("This JSON file is nested too deeply to read (HSDS needs only a few levels).")
+        ) from None
+    return _json_items(text, buffer, start + 1)
+
+
+def _json_items(text, buffer, pos):
+    decoder = json.JSONDecoder(parse_int=_json_int)
+    done = False
+    expect_item = None  # None: first element or "]"; True: after ","; False: after an element
+
+    def more():
+        nonlocal buffer, pos, done
+        piece = "" if done else text.read(JSON_PIECE)
+        done = done or not piece
+        buffer, pos = buffer[pos:] + piece, 0
+        return bool(piece)
+
+    try:
+        while True:
+            pos = _WHITESPACE.match(buffer, pos).end()
+            if pos == len(buffer):
+                if more():
+                    continue
+                raise json.JSONDecodeError("Expecting ']'", buffer, pos)
+            char = buffer[pos]
+            if char == "]" and expect_item is not True:
+                return
+            if expect_item is False:
+                if char != ",":
+                    raise json.JSONDecodeError("Expecting ',' delimiter", buffer, pos)
+                pos += 1
+                expect_item = True
+                continue
+            while True:
+                try:
+                    item, end = decoder.raw_decode(buffer, pos)
+                    if end < len(buffer) or done:
+                        break
+                except json.JSONDecodeError:
+                    if done:
+                        raise
+                # The element may go on in the next piece.
+                more()
+            pos = end
+            expect_item = False
+            yield item
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(_("This is not a valid JSON file: %s") % exc) from None
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(_("This is not a valid JSON file: %s") % exc) from None
+    except RecursionError:
+        raise ImportFileError(
+            _("This JSON file is nested too deeply to read (HSDS needs only a few levels).")
+        ) from None
 
 
 def _utf8_lines(text):
@@ -235,7 +305,8 @@ def _xlsx_rows(data):
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        stream = data if hasattr(data, "read") else io.BytesIO(data)
+        workbook = load_workbook(stream, read_only=True, data_only=True)
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         # openpyxl reads lazily: a broken sheet fails while rows are read.
         for row in rows:
