@@ -297,7 +297,7 @@ def search_export(request, fmt):
             hsds.services_for_hsds(services.filter(organization__in=organizations.values("pk")))
         )
     else:
-        listed = exports.public_organizations(organizations, services)
+        listed = exports.public_organizations(organizations, services, light=True)
         if fmt == "xlsx":
             # The workbook is built before the first byte can be sent.
             count = exports.exported_services_count(organizations, services)
