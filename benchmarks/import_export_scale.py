@@ -186,7 +186,26 @@ def public_exports(expected):
     return results
 
 
+def create_database():
+    """Create the PostgreSQL database if it is missing (it is emptied anyway)."""
+    if not DATABASE.startswith("postgres"):
+        return
+    import psycopg2
+    from psycopg2 import sql
+
+    base, name = DATABASE.rsplit("/", 1)
+    try:
+        psycopg2.connect(DATABASE).close()
+    except psycopg2.OperationalError:
+        connection = psycopg2.connect(f"{base}/postgres")
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        connection.close()
+
+
 def main():
+    create_database()
     RESULTS.mkdir(exist_ok=True)
     FILES.mkdir(parents=True, exist_ok=True)
     csv_file = FILES / f"listings-{ORGANIZATIONS}.csv"
