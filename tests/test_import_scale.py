@@ -139,3 +139,42 @@ def test_rows_without_ids_still_match_by_name_and_city():
     report = import_file("same.csv", ("\r\n".join(lines) + "\r\n").encode())
     assert report.errors == []
     assert Organization.objects.get().website == "https://b.example.org/"
+
+
+def _hsds(organizations):
+    from directory.hsds import json_chunks, services_for_hsds
+
+    import_file("big.csv", _file(organizations), publish=True)
+    data = b"".join(json_chunks(services_for_hsds(Service.objects.all())))
+    Organization.objects.all().delete()
+    return data
+
+
+def test_an_hsds_list_is_read_an_element_at_a_time(monkeypatch):
+    from directory import imports
+
+    data = _hsds(3)
+    monkeypatch.setattr(imports, "JSON_PIECE", 50)  # every element spans several pieces
+    report = import_file("services.json", data, publish=True)
+    assert report.errors == [] and report.written
+    assert Service.objects.count() == 6
+    assert sorted(Organization.objects.values_list("name", flat=True)) == [
+        "Centro 0",
+        "Centro 1",
+        "Centro 2",
+    ]
+
+
+@pytest.mark.parametrize("cut", [b"", b"]", b",", b"}"])
+def test_a_broken_hsds_list_is_one_error_and_writes_nothing(monkeypatch, cut):
+    from directory import imports
+
+    data = _hsds(2).rstrip().removesuffix(b"]") + cut
+    monkeypatch.setattr(imports, "JSON_PIECE", 64)
+    report = import_file("services.json", data)
+    if cut == b"]":  # whole again
+        assert report.errors == []
+        return
+    assert [e.row for e in report.errors] == ["File"]
+    assert "not a valid JSON file" in report.errors[0].message
+    assert not Organization.objects.exists()
