@@ -11,11 +11,13 @@ column.
 """
 
 import csv
+import functools
 import io
 import json
 import logging
 import math
 import re
+import sys
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -65,6 +67,8 @@ class ImportFileError(Exception):
 # A JSON number longer than this is no value we store; Python refuses to
 # read an integer of more than 4,300 digits at all.
 MAX_NUMBER_DIGITS = 30
+# Cells up to this long are kept once however often a file repeats them.
+SHARED_VALUE_LENGTH = 40
 # No HSDS object nests anywhere near this deep.
 MAX_JSON_DEPTH = 64
 
@@ -431,7 +435,10 @@ class _Row:
         return value
 
     def get(self, column):
-        return unneutralise((self.values.get(column) or "").strip())
+        value = unneutralise((self.values.get(column) or "").strip())
+        # A large file repeats its short values (cities, states, fees, time
+        # zones) on every row: one copy each keeps a 100,000-row file in memory.
+        return sys.intern(value) if len(value) <= SHARED_VALUE_LENGTH else value
 
     def error(self, column, message):
         self.errors.append(RowError(self.source, column, str(message)))
@@ -486,6 +493,25 @@ class _Row:
         return [part.strip() for part in self.get(column).split(";") if part.strip()]
 
 
+# Shared, never changed: one object for each distinct value in a file.
+_clock = functools.lru_cache(maxsize=4096)(time.fromisoformat)
+
+
+@functools.lru_cache(maxsize=4096)
+def _hours_item(day, opens, closes):
+    return (day, opens, closes, None)
+
+
+@functools.lru_cache(maxsize=1024)
+def _language_item(code, via):
+    return (code, "", via or LanguageVia.STAFF)
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_record(code):
+    return TermRecord(code=code, name="")
+
+
 def parse_bool(raw, report):
     value = raw.strip().lower()
     if value in ("yes", "y", "true", "1", "sí", "si", "x"):
@@ -530,8 +556,8 @@ def parse_hours(row, column):
         match = HOURS_PATTERN.match(item)
         try:
             day = WEEKDAY_CODES.index(match.group("day").upper()) if match else -1
-            opens = time.fromisoformat(match.group("opens").zfill(5)) if match else None
-            closes = time.fromisoformat(match.group("closes").zfill(5)) if match else None
+            opens = _clock(match.group("opens").zfill(5)) if match else None
+            closes = _clock(match.group("closes").zfill(5)) if match else None
         except ValueError:
             day = -1
         if day < 0 or opens == closes:
@@ -539,7 +565,7 @@ def parse_hours(row, column):
                 column, _("Cannot read the hours “%s”. Write them like MO 09:00-17:00.") % item
             )
             continue
-        hours.append((day, opens, closes, None))
+        hours.append(_hours_item(day, opens, closes))
     return hours
 
 
@@ -554,7 +580,7 @@ def parse_languages(row, column):
                 % item,
             )
             continue
-        languages.append((match.group("code").lower(), "", match.group("via") or LanguageVia.STAFF))
+        languages.append(_language_item(match.group("code").lower(), match.group("via")))
     return languages
 
 
@@ -689,7 +715,7 @@ def _read_row(row, organizations):
             id=service_id,
             fields=row.fields(SERVICE_COLUMNS),
             columns=SERVICE_COLUMNS,
-            terms=[TermRecord(code=c, name="") for c in row.items("categories")],
+            terms=[_term_record(c) for c in row.items("categories")],
             populations=parse_codes(row, "populations", Population),
             languages=parse_languages(row, "languages"),
             phones=parse_phones(row, "service_phones"),
