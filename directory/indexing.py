@@ -10,6 +10,7 @@ import threading
 from contextlib import contextmanager
 
 _state = threading.local()
+REFRESH_SLICE = 1000
 
 
 def refresh(organization_ids):
@@ -36,10 +37,12 @@ def deferred():
     _state.pending = set()
     try:
         yield
-        ids, _state.pending = _state.pending, None
-        if ids:
-            from . import search
+        ids, _state.pending = list(_state.pending), None
+        from . import search
 
-            search.refresh(ids)
+        # In slices: a 100,000-row import touches 50,000 organizations, and
+        # rebuilding them in one call would hold them all in memory at once.
+        for start in range(0, len(ids), REFRESH_SLICE):
+            search.refresh(ids[start : start + REFRESH_SLICE])
     finally:
         _state.pending = None
