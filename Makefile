@@ -15,7 +15,7 @@ SERVE_ENV := SECRET_KEY=$${SECRET_KEY:-local-serve-only-not-secret} ALLOWED_HOST
 	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 \
 	BIND=$(HOST):$(PORT)
 
-.PHONY: run serve test lint check messages translations static demo bench bench-export clean help
+.PHONY: run serve test lint check messages translations static demo bench bench-export bench-import clean help
 
 help:
 	@echo "make run    set up everything and serve the demo on http://$(HOST):$(PORT)/"
@@ -72,6 +72,16 @@ test: $(VENV)/.dev lint check translations static
 bench: $(VENV)/.dev translations static
 	$(PY) -m benchmarks $(BENCH_ARGS)
 	env -u DATABASE_URL $(PY) -m benchmarks.export_memory
+	DATABASE_URL=$(BENCH_IMPORT_DATABASE_URL) $(PY) -m benchmarks.import_export_scale
+
+# Imports and exports at 100,000 services (benchmarks/import_export_scale.py): generates the
+# directory, exports it by command and over HTTP (gunicorn), then imports the files (dry run and
+# for real) into the emptied database, printing seconds, peak RSS and MB/s. The database is
+# EMPTIED: by default its own, bench_import. BENCH_ORGANIZATIONS=10000 for a smaller run.
+BENCH_IMPORT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_import
+
+bench-import: $(VENV)/.dev translations static
+	DATABASE_URL=$(BENCH_IMPORT_DATABASE_URL) $(PY) -m benchmarks.import_export_scale
 
 # Peak memory of exporting 20,000 and 100,000 services (it should barely grow).
 bench-export: $(VENV)/.dev

@@ -4,6 +4,12 @@ import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# Threads, so a long download (a streamed export of a whole directory) is not
+# taken for a hung worker: with the sync worker, `timeout` ends any request
+# that runs longer, cutting a 200 response off mid-file. The worker's main
+# thread keeps answering the arbiter while its threads serve requests.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 30
 # No log names a visitor: the access log gives the path only (no query string,
 # which is what someone searched for; no client address, referrer or user

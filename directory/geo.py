@@ -31,6 +31,10 @@ def _tables():
         key: (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
         for key, points in by_city.items()
     }
+    # zipcodes keeps its 42,000 row dicts (about 90 MB) for the life of the
+    # process; these tables are all we need of them.
+    if hasattr(zipcodes, "_zips_cache"):
+        zipcodes._zips_cache = None
     return by_zip, cities
 
 

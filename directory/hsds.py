@@ -15,7 +15,7 @@ import uuid
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .exports import CHUNK_SIZE, WEEKDAY_CODES, service_prefetches
+from .exports import CHUNK_SIZE, WEEKDAY_CODES, _into, pieces, related, service_prefetches
 from .imports import (
     MAX_JSON_DEPTH,
     LocationRecord,
@@ -26,7 +26,7 @@ from .imports import (
     TermRecord,
     TooLongNumber,
 )
-from .models import Fee, LanguageVia, PhoneType
+from .models import Fee, LanguageVia, Phone, PhoneType
 from .text import CONTROL_CHARACTER_MESSAGE, control_character, printable
 
 # A fixed namespace, so generated ids (languages, addresses, attributes) are
@@ -61,7 +61,7 @@ def _phone(phone, **link):
                         "code": lang.code,
                     }
                 )
-                for lang in phone.languages.all()
+                for lang in related(phone, "languages")
             ],
         }
     )
@@ -149,7 +149,7 @@ def organization_to_hsds(org):
             "website": org.website,
             "year_incorporated": org.year_founded,
             "legal_status": org.get_legal_status_display() if org.legal_status else "",
-            "phones": [_phone(p, organization_id=str(org.id)) for p in org.phones.all()],
+            "phones": [_phone(p, organization_id=str(org.id)) for p in related(org, "phones")],
         }
     ) | {"description": org.description}
 
@@ -157,8 +157,10 @@ def organization_to_hsds(org):
 def service_to_hsds(service):
     """Return one HSDS service object. Confidential locations are left out."""
     sid = str(service.id)
-    sals = [sal for sal in service.service_at_locations.all() if not sal.location.is_confidential]
-    schedules = list(service.schedules.all())
+    sals = [
+        sal for sal in related(service, "service_at_locations") if not sal.location.is_confidential
+    ]
+    schedules = list(related(service, "schedules"))
     return _compact(
         {
             "id": sid,
@@ -174,10 +176,10 @@ def service_to_hsds(service):
             "last_modified": service.updated_at.isoformat().replace("+00:00", "Z"),
             "interpretation_services": ", ".join(
                 sl.language.name
-                for sl in service.service_languages.all()
+                for sl in related(service, "service_languages")
                 if sl.via == LanguageVia.INTERPRETER
             ),
-            "phones": [_phone(p, service_id=sid) for p in service.phones.all()],
+            "phones": [_phone(p, service_id=sid) for p in related(service, "phones")],
             "schedules": [
                 _schedule(s, service_id=sid) for s in schedules if s.service_at_location_id is None
             ],
@@ -217,7 +219,7 @@ def service_to_hsds(service):
                         "note": sl.get_via_display() if sl.via == LanguageVia.INTERPRETER else "",
                     }
                 )
-                for sl in service.service_languages.all()
+                for sl in related(service, "service_languages")
             ],
             "required_documents": [
                 {"id": stable_id(sid, "document", i), "service_id": sid, "document": doc}
@@ -232,7 +234,7 @@ def service_to_hsds(service):
                     "taxonomy_term_id": str(term.id),
                     "taxonomy_term": _term(term),
                 }
-                for term in service.taxonomy_terms.all()
+                for term in related(service, "taxonomy_terms")
             ],
             "organization": organization_to_hsds(service.organization),
         }
@@ -245,18 +247,15 @@ def services_for_hsds(services):
         services.public()
         .select_related("organization")
         .prefetch_related(
-            *service_prefetches(),
-            "organization__phones__languages",
-            "phones__languages",
-            "taxonomy_terms",
+            *service_prefetches(phone_languages=True),
+            _into("organization__phones", Phone.objects.prefetch_related(_into("languages"))),
         )
         .order_by("organization__name", "name", "id")
         .iterator(chunk_size=CHUNK_SIZE)
     )
 
 
-def json_chunks(services):
-    """Yield a JSON list of HSDS services piece by piece (for streaming)."""
+def _json_parts(services):
     yield b"["
     first = True
     for service in services:
@@ -265,6 +264,11 @@ def json_chunks(services):
         ).encode()
         first = False
     yield b"]\n"
+
+
+def json_chunks(services):
+    """Yield a JSON list of HSDS services in pieces (for streaming)."""
+    return pieces(_json_parts(services))
 
 
 # ---------------------------------------------------------------- reading
@@ -565,7 +569,7 @@ def records_from_hsds(payload):
     """Return (records, errors) for HSDS JSON: one object, a list, or an API page."""
     if isinstance(payload, dict) and isinstance(payload.get("contents"), list):
         items = payload["contents"]
-    elif isinstance(payload, list):
+    elif isinstance(payload, list) or hasattr(payload, "__next__"):  # a list, maybe streamed
         items = payload
     else:
         items = [payload]

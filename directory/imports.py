@@ -11,20 +11,23 @@ column.
 """
 
 import csv
+import functools
 import io
 import json
 import logging
 import math
 import re
+import sys
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, time
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from . import indexing
 from .exports import (
     CURATOR_COLUMNS,
     PUBLIC_HEADER,
@@ -64,6 +67,8 @@ class ImportFileError(Exception):
 # A JSON number longer than this is no value we store; Python refuses to
 # read an integer of more than 4,300 digits at all.
 MAX_NUMBER_DIGITS = 30
+# Cells up to this long are kept once however often a file repeats them.
+SHARED_VALUE_LENGTH = 40
 # No HSDS object nests anywhere near this deep.
 MAX_JSON_DEPTH = 64
 
@@ -189,26 +194,103 @@ def _read_file(name, data):
     if lower.endswith(".json"):
         from .hsds import records_from_hsds
 
-        try:
-            payload = json.loads(data.decode("utf-8-sig"), parse_int=_json_int)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ImportFileError(_("This is not a valid JSON file: %s") % exc) from None
-        except RecursionError:
-            raise ImportFileError(
-                _("This JSON file is nested too deeply to read (HSDS needs only a few levels).")
-            ) from None
-        return records_from_hsds(payload)
+        stream = data if hasattr(data, "read") else io.BytesIO(data)
+        return records_from_hsds(_json_payload(io.TextIOWrapper(stream, encoding="utf-8-sig")))
     if lower.endswith(".xlsx"):
         return records_from_table(_xlsx_rows(data))
     if lower.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportFileError(
-                _("The CSV file is not UTF-8. Save it as “CSV UTF-8” and try again.")
-            ) from None
-        return records_from_table(csv.reader(io.StringIO(text, newline="")))
+        # Decoded as it is read: a whole decoded copy of a large file would
+        # take several times its size in memory.
+        stream = data if hasattr(data, "read") else io.BytesIO(data)
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        return records_from_table(_utf8_lines(text))
     raise ImportFileError(_("Upload a .csv, .xlsx or .json (HSDS) file."))
+
+
+JSON_PIECE = 1 << 20
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _json_payload(text):
+    """The JSON document, or an iterator over it when it is a list (the usual HSDS file).
+
+    A list is decoded an element at a time, so a file of 100,000 services
+    never sits in memory as one decoded document, several times its size.
+    """
+    try:
+        buffer = text.read(JSON_PIECE)
+        start = _WHITESPACE.match(buffer).end()
+        if buffer[start : start + 1] != "[":
+            return json.loads(buffer + text.read(), parse_int=_json_int)
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(_("This is not a valid JSON file: %s") % exc) from None
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(_("This is not a valid JSON file: %s") % exc) from None
+    except RecursionError:
+        raise ImportFileError(
+            _("This JSON file is nested too deeply to read (HSDS needs only a few levels).")
+        ) from None
+    return _json_items(text, buffer, start + 1)
+
+
+def _json_items(text, buffer, pos):
+    decoder = json.JSONDecoder(parse_int=_json_int)
+    done = False
+    expect_item = None  # None: first element or "]"; True: after ","; False: after an element
+
+    def more():
+        nonlocal buffer, pos, done
+        piece = "" if done else text.read(JSON_PIECE)
+        done = done or not piece
+        buffer, pos = buffer[pos:] + piece, 0
+        return bool(piece)
+
+    try:
+        while True:
+            pos = _WHITESPACE.match(buffer, pos).end()
+            if pos == len(buffer):
+                if more():
+                    continue
+                raise json.JSONDecodeError("Expecting ']'", buffer, pos)
+            char = buffer[pos]
+            if char == "]" and expect_item is not True:
+                return
+            if expect_item is False:
+                if char != ",":
+                    raise json.JSONDecodeError("Expecting ',' delimiter", buffer, pos)
+                pos += 1
+                expect_item = True
+                continue
+            while True:
+                try:
+                    item, end = decoder.raw_decode(buffer, pos)
+                    if end < len(buffer) or done:
+                        break
+                except json.JSONDecodeError:
+                    if done:
+                        raise
+                # The element may go on in the next piece.
+                more()
+            pos = end
+            expect_item = False
+            yield item
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(_("This is not a valid JSON file: %s") % exc) from None
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(_("This is not a valid JSON file: %s") % exc) from None
+    except RecursionError:
+        raise ImportFileError(
+            _("This JSON file is nested too deeply to read (HSDS needs only a few levels).")
+        ) from None
+
+
+def _utf8_lines(text):
+    try:
+        yield from csv.reader(text)
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            _("The CSV file is not UTF-8. Save it as “CSV UTF-8” and try again.")
+        ) from None
 
 
 class TooLongNumber:
@@ -227,7 +309,8 @@ def _xlsx_rows(data):
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        stream = data if hasattr(data, "read") else io.BytesIO(data)
+        workbook = load_workbook(stream, read_only=True, data_only=True)
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         # openpyxl reads lazily: a broken sheet fails while rows are read.
         for row in rows:
@@ -352,7 +435,10 @@ class _Row:
         return value
 
     def get(self, column):
-        return unneutralise((self.values.get(column) or "").strip())
+        value = unneutralise((self.values.get(column) or "").strip())
+        # A large file repeats its short values (cities, states, fees, time
+        # zones) on every row: one copy each keeps a 100,000-row file in memory.
+        return sys.intern(value) if len(value) <= SHARED_VALUE_LENGTH else value
 
     def error(self, column, message):
         self.errors.append(RowError(self.source, column, str(message)))
@@ -407,6 +493,25 @@ class _Row:
         return [part.strip() for part in self.get(column).split(";") if part.strip()]
 
 
+# Shared, never changed: one object for each distinct value in a file.
+_clock = functools.lru_cache(maxsize=4096)(time.fromisoformat)
+
+
+@functools.lru_cache(maxsize=4096)
+def _hours_item(day, opens, closes):
+    return (day, opens, closes, None)
+
+
+@functools.lru_cache(maxsize=1024)
+def _language_item(code, via):
+    return (code, "", via or LanguageVia.STAFF)
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_record(code):
+    return TermRecord(code=code, name="")
+
+
 def parse_bool(raw, report):
     value = raw.strip().lower()
     if value in ("yes", "y", "true", "1", "sí", "si", "x"):
@@ -451,8 +556,8 @@ def parse_hours(row, column):
         match = HOURS_PATTERN.match(item)
         try:
             day = WEEKDAY_CODES.index(match.group("day").upper()) if match else -1
-            opens = time.fromisoformat(match.group("opens").zfill(5)) if match else None
-            closes = time.fromisoformat(match.group("closes").zfill(5)) if match else None
+            opens = _clock(match.group("opens").zfill(5)) if match else None
+            closes = _clock(match.group("closes").zfill(5)) if match else None
         except ValueError:
             day = -1
         if day < 0 or opens == closes:
@@ -460,7 +565,7 @@ def parse_hours(row, column):
                 column, _("Cannot read the hours “%s”. Write them like MO 09:00-17:00.") % item
             )
             continue
-        hours.append((day, opens, closes, None))
+        hours.append(_hours_item(day, opens, closes))
     return hours
 
 
@@ -475,7 +580,7 @@ def parse_languages(row, column):
                 % item,
             )
             continue
-        languages.append((match.group("code").lower(), "", match.group("via") or LanguageVia.STAFF))
+        languages.append(_language_item(match.group("code").lower(), match.group("via")))
     return languages
 
 
@@ -610,7 +715,7 @@ def _read_row(row, organizations):
             id=service_id,
             fields=row.fields(SERVICE_COLUMNS),
             columns=SERVICE_COLUMNS,
-            terms=[TermRecord(code=c, name="") for c in row.items("categories")],
+            terms=[_term_record(c) for c in row.items("categories")],
             populations=parse_codes(row, "populations", Population),
             languages=parse_languages(row, "languages"),
             phones=parse_phones(row, "service_phones"),
@@ -950,6 +1055,10 @@ PRIVATE_LOCATION_FIELDS = {
 }
 
 
+class _RolledBack(Exception):
+    """Leaves the deferred indexing block, so nothing rolled back is indexed."""
+
+
 def import_records(records, *, publish=False, dry_run=False, errors=(), progress=None, user=None):
     """Write records in one transaction; roll back on any error or a dry run.
 
@@ -957,20 +1066,18 @@ def import_records(records, *, publish=False, dry_run=False, errors=(), progress
     error, if the publish rule does not let them make it what the file would.
     The command line passes none: it runs as the operator.
     """
+    from .import_batches import BatchWriter
+
     report = ImportReport(errors=list(errors))
-    writer = _Writer(report, publish, user)
+    writer = BatchWriter(report, publish, user)
     with transaction.atomic():
-        for record in records:
-            try:
-                with transaction.atomic():
-                    writer.write_organization(record)
-            except IntegrityError as exc:
-                writer.error(
-                    record.source, "", _("This row conflicts with existing data: %s") % exc
-                )
-            if progress:
-                progress()
-        if report.errors or dry_run:
+        try:
+            # The search index is refreshed once, for every touched organization.
+            with indexing.deferred():
+                writer.write_all(records, progress)
+                if report.errors or dry_run:
+                    raise _RolledBack
+        except _RolledBack:
             transaction.set_rollback(True)
         else:
             report.written = True

@@ -331,8 +331,16 @@ def search_export(request, fmt):
             hsds.services_for_hsds(services.filter(organization__in=organizations.values("pk")))
         )
     else:
-        listed = exports.public_organizations(organizations, services)
+        listed = exports.public_organizations(organizations, services, light=True)
         if fmt == "xlsx":
+            # The workbook is built before the first byte can be sent.
+            count = exports.exported_services_count(organizations, services)
+            if count > exports.EXCEL_LIMIT:
+                return HttpResponse(
+                    exports.excel_limit_message(count),
+                    status=400,
+                    content_type="text/plain; charset=utf-8",
+                )
             output = tempfile.TemporaryFile()
             exports.write_xlsx(exports.rows(listed), output)
             output.seek(0)

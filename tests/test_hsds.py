@@ -123,8 +123,10 @@ def test_export_leaves_out_unpublished_rows(listing, tmp_path):
 
 
 def test_export_streams_in_chunks(listing):
-    chunks = list(json_chunks(services_for_hsds(Service.objects.all())))
-    assert chunks[0] == b"[" and chunks[-1] == b"]\n"
+    stream = json_chunks(services_for_hsds(Service.objects.all()))
+    assert iter(stream) is stream  # a generator, not the whole document
+    chunks = list(stream)
+    assert chunks[0].startswith(b"[") and chunks[-1].endswith(b"]\n")
     assert len(json.loads(b"".join(chunks))) == 1
 
 

@@ -47,7 +47,7 @@ class Command(BaseCommand):
             items = hsds.services_for_hsds(services)
         else:
             total = organizations.count()
-            items = exports.public_organizations(organizations, services)
+            items = exports.public_organizations(organizations, services, light=True)
         bar = ProgressBar(f"Exporting {format}", total)
         items = _counted(items, bar)
         try:

@@ -34,11 +34,11 @@ class Command(BaseCommand):
     def handle(self, *args, path, dry_run=False, publish=False, verbosity=1, **options):
         path = Path(path)
         try:
-            data = path.read_bytes()
+            # Read as a stream: a large file is never held whole in memory.
+            with path.open("rb") as data:
+                records, errors = read_file(path.name, data)
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
-        try:
-            records, errors = read_file(path.name, data)
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
         bar = ProgressBar("Importing", len(records), stream=self.stderr._out)

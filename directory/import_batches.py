@@ -1,0 +1,450 @@
+"""Writing a large import in batches: new organizations in bulk, the rest one by one.
+
+A record that matches nothing stored (no id, website, or name and city of an
+existing organization, and no stored id among its rows) is validated with
+the models' own field rules and clean(), then inserted with the others of
+its batch by bulk_create, with its history written in bulk too (one "+"
+record per row, holding its many-to-many values). The database checks its
+constraints at the insert; if any row of a batch breaks one, the batch is
+undone and written again row by row (imports._Writer), which reports the
+offending row as it always has. Records that match stored rows take that
+row-by-row path from the start.
+
+bulk_create sends no signals, so what they would do is done here: search
+points before the insert, the search index (directory.indexing) after it.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import indexing
+from .geo import SHARE_MILES, bounding_box, search_point
+from .imports import _Writer
+from .models import (
+    Language,
+    Location,
+    Organization,
+    OrganizationKind,
+    Phone,
+    PopulationServed,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceLanguage,
+    Status,
+    TaxonomyTerm,
+)
+from .publishing import can_publish
+
+# Organizations per bulk insert: big enough to amortize a query, small
+# enough that redoing a failed batch row by row stays quick.
+BATCH_SIZE = 500
+M2M = [(Organization, "kinds"), (Service, "taxonomy_terms"), (Service, "populations")]
+M2M_PHONE = (Phone, "languages")
+
+
+class _Batch:
+    def __init__(self, report):
+        self.records = []
+        self.outcomes = len(report.outcomes)
+        self.errors = len(report.errors)
+        self.slugs = []
+        self.rows = {model: [] for model in (Organization, Location, Service, Phone)}
+        self.plain = {model: [] for model in (ServiceLanguage, ServiceAtLocation, Schedule)}
+        self.through = {}  # (model, field name) -> [through rows]
+        self.confidential = []
+        self.check_contact = []
+        self.sal_hours = []  # (service, sal, hours)
+
+    def link(self, model, name, owner, targets):
+        field = model._meta.get_field(name)
+        through = field.remote_field.through
+        rows = self.through.setdefault((model, name), [])
+        seen = set()
+        for target in targets:
+            if target.pk not in seen:
+                seen.add(target.pk)
+                rows.append(
+                    through(
+                        **{field.m2m_field_name(): owner, field.m2m_reverse_field_name(): target}
+                    )
+                )
+
+
+class BatchWriter(_Writer):
+    def __init__(self, report, publish, user=None):
+        super().__init__(report, publish, user)
+        self.languages = {lang.code: lang for lang in Language.objects.all()}
+        self.terms = {t.code: t for t in TaxonomyTerm.objects.all()}
+        self.terms_by_pk = {t.pk: t for t in self.terms.values()}
+        self.kinds = {k.code: k for k in OrganizationKind.objects.all()}
+        self.populations = {p.code: p for p in PopulationServed.objects.all()}
+        self.slugs = set(Organization.objects.values_list("slug", flat=True))
+        # A curator's import is checked against stored rows (publishing.may_move), row by row.
+        self.bulk = user is None or (can_publish(user, Organization) and can_publish(user, Service))
+        self.planned = set()  # websites and (name, city) of this import's new organizations
+        self.created = set()  # their ids
+
+    # -- reference data, looked up once
+
+    def unique_slug(self, name):
+        from django.utils.text import slugify
+
+        base = (slugify(name) or "organization")[:190]
+        slug, n = base, 1
+        while slug in self.slugs:
+            n += 1
+            slug = f"{base}-{n}"
+        self.slugs.add(slug)
+        return slug
+
+    def language(self, record, code, name):
+        code = (code or "").strip().lower()
+        if code and code not in self.languages:
+            language = super().language(record, code, name)
+            if language is None:
+                return None
+            self.languages[code] = language
+        return self.languages.get(code)
+
+    def term(self, record, data):
+        known = (data.id and self.terms_by_pk.get(data.id)) or self.terms.get(data.code)
+        if known:
+            return known
+        term = super().term(record, data)
+        if term is not None:
+            self.terms[term.code] = self.terms_by_pk[term.pk] = term
+        return term
+
+    # -- the loop
+
+    def write_all(self, records, progress=None):
+        for start in range(0, len(records), BATCH_SIZE):
+            chunk = records[start : start + BATCH_SIZE]
+            stored = self._stored(chunk) if self.bulk else None
+            batch = _Batch(self.report)
+            for record in chunk:
+                if stored is not None and not self._matches(record, stored):
+                    self._plan(batch, record)
+                else:
+                    self._flush(batch)
+                    batch = _Batch(self.report)
+                    self._one_by_one(record)
+                if progress:
+                    progress()
+            self._flush(batch)
+
+    def _one_by_one(self, record):
+        try:
+            with transaction.atomic():
+                self.write_organization(record)
+        except IntegrityError as exc:
+            self.error(record.source, "", _("This row conflicts with existing data: %s") % exc)
+
+    def _stored(self, chunk):
+        """What of this chunk's records the database already holds, in a few queries."""
+        ids = {"org": set(), "rows": set()}
+        websites, names = set(), set()
+        for record in chunk:
+            if record.id:
+                ids["org"].add(record.id)
+            if record.fields.get("website"):
+                websites.add(record.fields["website"].lower())
+            names.add(record.fields["name"].lower())
+            for location in record.locations.values():
+                if location.id:
+                    ids["rows"].add(location.id)
+            for phone in record.phones or []:
+                if phone.id:
+                    ids["rows"].add(phone.id)
+            for service in record.services:
+                ids["rows"].update(filter(None, [service.id]))
+                ids["rows"].update(p.id for p in service.phones or [] if p.id)
+                ids["rows"].update(h[3] for h in service.hours or [] if h[3])
+                for _key, sal_id, _description, hours in service.locations:
+                    ids["rows"].update(filter(None, [sal_id]))
+                    ids["rows"].update(h[3] for h in hours or [] if h[3])
+        rows = ids["rows"]
+        by_website, by_name = {}, {}
+        stored_websites = (
+            Organization.objects.annotate(w=Lower("website"))
+            .filter(w__in=websites)
+            .values_list("w", "pk")
+        )
+        for website, pk in stored_websites:
+            by_website.setdefault(website, set()).add(pk)
+        stored_names = (
+            Location.objects.annotate(n=Lower("organization__name"))
+            .filter(n__in=names)
+            .values_list("n", "city", "organization_id")
+        )
+        for name, city, pk in stored_names:
+            by_name.setdefault((name, city), set()).add(pk)
+        return {
+            "ids": set(Organization.objects.filter(pk__in=ids["org"]).values_list("pk", flat=True)),
+            "websites": by_website,
+            "names": by_name,
+            "rows": any(
+                model.objects.filter(pk__in=rows).exists()
+                for model in (Location, Phone, Service, ServiceAtLocation, Schedule)
+            )
+            if rows
+            else False,
+        }
+
+    def _matches(self, record, stored):
+        """Whether the record may match a stored row, or one written earlier in this file."""
+        website = (record.fields.get("website") or "").lower()
+        name = record.fields["name"].lower()
+        cities = {loc.fields.get("city") for loc in record.locations.values()} - {"", None}
+        keys = [("website", website)] if website else []
+        keys += [("name", name, city) for city in cities]
+        if stored["rows"] or record.id in stored["ids"]:
+            return True
+        if not record.id and any(key in self.planned for key in keys):
+            return True
+        candidates = set(stored["websites"].get(website, ()))
+        for city in cities:
+            candidates |= stored["names"].get((name, city), set())
+        if record.id:  # see match_organization
+            candidates -= self.created
+        if candidates:
+            return True
+        self.planned.update(keys)
+        return False
+
+    def match_organization(self, record):
+        """The stored organization the record updates, if any.
+
+        A record with an id is never matched to another organization this
+        same import created: the file itself says they are two.
+        """
+        org, matched_by = super().match_organization(record)
+        if org is not None and record.id and org.pk != record.id and org.pk in self.created:
+            return None, ""
+        return org, matched_by
+
+    def outcome(self, record, instance, created, matched_by=""):
+        if created and isinstance(instance, Organization):
+            self.created.add(instance.pk)
+        super().outcome(record, instance, created, matched_by)
+
+    # -- one new organization, planned into the batch
+
+    def _valid(self, record, instance, exclude=()):
+        from django.core.exceptions import ValidationError
+
+        try:
+            instance.full_clean(
+                exclude=list(exclude), validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as exc:
+            self.validation_errors(record, exc)
+            return False
+        return True
+
+    def _plan(self, batch, record):
+        batch.records.append(record)
+        org = Organization(status=Status.DRAFT)
+        if record.id:
+            org.id = record.id
+        org.slug = self.unique_slug(record.fields["name"])
+        batch.slugs.append(org.slug)
+        for name, value in record.fields.items():
+            setattr(org, name, value)
+        if self.publish:
+            org.status = Status.PUBLISHED
+        if not self._valid(record, org):
+            return
+        batch.rows[Organization].append(org)
+        self.outcome(record, org, True)
+        if record.kinds is not None:
+            batch.link(Organization, "kinds", org, [self.kinds[c] for c in record.kinds])
+        phones = self._plan_phones(batch, record, record.phones or [], organization=org)
+        locations = {
+            key: self._plan_location(batch, lr, org) for key, lr in record.locations.items()
+        }
+        services = [self._plan_service(batch, sr, org, locations) for sr in record.services]
+        if self.publish and not (org.website or org.email or any(p.number for p in phones)):
+            batch.check_contact.append((record, org, services))
+
+    def _plan_phones(self, batch, record, phones, **owner):
+        planned, seen = [], set()
+        for data in phones:
+            key = (data.number[:30], str(data.extension)[:10])
+            if key in seen:
+                continue
+            seen.add(key)
+            phone = Phone(number=key[0], extension=key[1], **owner)
+            if data.id:
+                phone.id = data.id
+            phone.type = data.type
+            phone.is_24_hours = data.is_24_hours
+            if data.description:
+                phone.description = data.description[:200]
+            if not self._valid(record, phone, exclude=["organization", "service"]):
+                continue
+            batch.rows[Phone].append(phone)
+            planned.append(phone)
+            if data.languages:
+                languages = [self.language(record, code, name) for code, name in data.languages]
+                batch.link(Phone, "languages", phone, [lang for lang in languages if lang])
+        return planned
+
+    def _plan_location(self, batch, record, org):
+        location = Location(organization=org)
+        if record.id:
+            location.id = record.id
+        for name, value in record.fields.items():
+            setattr(location, name, value)
+        if not self._valid(record, location, exclude=["organization"]):
+            return None
+        neighbours = ()
+        if location.is_confidential:
+            neighbours = list(Location.objects.confidential_near(location))
+            neighbours += [other for other in batch.confidential if _near(other, location)]
+            batch.confidential.append(location)
+        point = search_point(location, None, neighbours)
+        location.search_latitude, location.search_longitude = point or (None, None)
+        batch.rows[Location].append(location)
+        self.outcome(record, location, True)
+        return location
+
+    def _plan_service(self, batch, record, org, locations):
+        service = Service(organization=org, status=Status.DRAFT)
+        if record.id:
+            service.id = record.id
+        for name, value in record.fields.items():
+            setattr(service, name, value)
+        if self.publish:
+            service.status = Status.PUBLISHED
+        if not self._valid(record, service, exclude=["organization"]):
+            return None
+        batch.rows[Service].append(service)
+        self.outcome(record, service, True)
+        if record.terms is not None:
+            terms = [self.term(record, t) for t in record.terms]
+            batch.link(Service, "taxonomy_terms", service, [t for t in terms if t])
+        if record.populations is not None:
+            batch.link(
+                Service, "populations", service, [self.populations[c] for c in record.populations]
+            )
+        seen = set()
+        for code, name, via in record.languages or []:
+            language = self.language(record, code, name)
+            if language and language.pk not in seen:
+                seen.add(language.pk)
+                batch.plain[ServiceLanguage].append(
+                    ServiceLanguage(service=service, language=language, via=via)
+                )
+        phones = self._plan_phones(batch, record, record.phones or [], service=service)
+        self._plan_hours(batch, service, record.hours or [])
+        sals = {}
+        for key, sal_id, description, hours in record.locations:
+            location = locations.get(key)
+            if location is None:
+                continue
+            sal = sals.get(location.pk)
+            if sal is None:
+                sal = sals[location.pk] = ServiceAtLocation(service=service, location=location)
+                if sal_id:
+                    sal.id = sal_id
+                batch.plain[ServiceAtLocation].append(sal)
+            if description:
+                sal.description = description[:300]
+            if hours is not None:
+                batch.sal_hours = [h for h in batch.sal_hours if h[1] is not sal]
+                batch.sal_hours.append((service, sal, hours))
+        return service, bool(service.url or service.email or phones)
+
+    def _plan_hours(self, batch, service, hours, sal=None):
+        for weekday, opens, closes, row_id in hours:
+            row = Schedule(
+                service=service,
+                service_at_location=sal,
+                weekday=weekday,
+                opens_at=opens,
+                closes_at=closes,
+            )
+            if row_id:
+                row.id = row_id
+            batch.plain[Schedule].append(row)
+
+    # -- the batch, inserted
+
+    def _flush(self, batch):
+        if not batch.records:
+            return
+        for record, org, services in batch.check_contact:
+            if not any(s and s[1] for s in services):
+                self.error(
+                    record.source,
+                    "",
+                    _("%s cannot be published: it has no website, email or phone.") % org.name,
+                )
+        for service, sal, hours in batch.sal_hours:
+            self._plan_hours(batch, service, hours, sal)
+        try:
+            with transaction.atomic():
+                self._insert(batch)
+        except IntegrityError:
+            # Some row breaks a constraint: write the batch row by row, which
+            # names it (the errors and outcomes planned above are dropped).
+            del self.report.outcomes[batch.outcomes :]
+            del self.report.errors[batch.errors :]
+            self.slugs.difference_update(batch.slugs)
+            for record in batch.records:
+                self._one_by_one(record)
+            return
+        indexing.refresh([org.pk for org in batch.rows[Organization]])
+
+    def _insert(self, batch):
+        when = timezone.now()
+        history = {}
+        for model in (Organization, Location, Service, Phone):
+            objs = batch.rows[model]
+            model.objects.bulk_create(objs)
+        for (model, name), rows in batch.through.items():
+            rows[:] = model._meta.get_field(name).remote_field.through.objects.bulk_create(rows)
+        for model in (Organization, Location, Service, Phone):
+            records = model.history.bulk_history_create(
+                batch.rows[model],
+                default_user=self.user,
+                default_change_reason=None,
+                default_date=when,
+            )
+            history.update({h.id: h for h in records})
+        for (model, name), rows in batch.through.items():
+            field = model._meta.get_field(name)
+            m2m_history = getattr(model.history.model, name).model
+            names = [f.name for f in field.remote_field.through._meta.fields]
+            owner = field.m2m_field_name()
+            m2m_history.objects.bulk_create(
+                m2m_history(
+                    history=history[getattr(row, f"{owner}_id")],
+                    **{n: getattr(row, n) for n in names},
+                )
+                for row in rows
+            )
+        for model, objs in batch.plain.items():
+            model.objects.bulk_create(objs)
+
+
+def _near(other, location):
+    """Location.objects.confidential_near's test, for locations not stored yet."""
+    if other.search_latitude is None:
+        return False
+    if location.latitude is None:
+        return (
+            other.latitude is None
+            and other.city.lower() == location.city.lower()
+            and other.state.lower() == location.state.lower()
+        )
+    if other.latitude is None:
+        return False
+    min_lat, max_lat, min_lon, max_lon = bounding_box(
+        (location.latitude, location.longitude), SHARE_MILES
+    )
+    return min_lat <= other.latitude <= max_lat and min_lon <= other.longitude <= max_lon
