@@ -446,6 +446,19 @@ def test_mark_verified(publisher_client, listing):
     assert_index_current()
 
 
+def test_bulk_delete(publisher_client, listing):
+    org, service = listing
+    other = Organization.objects.get(name="Otra Organizacion")
+    r = action(publisher_client, Service, "delete_selected", [service], post="yes")
+    assert r.status_code == 302
+    assert not casa(category="legal")
+    assert_index_current()
+    r = action(publisher_client, Organization, "delete_selected", [org, other], post="yes")
+    assert r.status_code == 302
+    assert found() == ["Testigo Legal"]
+    assert_index_current()
+
+
 # ----------------------------------------------------------------- imports
 
 
