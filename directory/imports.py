@@ -25,7 +25,6 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import indexing
 from .exports import (
     CURATOR_COLUMNS,
     PUBLIC_HEADER,
@@ -961,19 +960,16 @@ def import_records(records, *, publish=False, dry_run=False, errors=(), progress
     report = ImportReport(errors=list(errors))
     writer = _Writer(report, publish, user)
     with transaction.atomic():
-        # Each organization's search entry once, after all its rows: before
-        # set_rollback, which refuses further queries.
-        with indexing.deferred():
-            for record in records:
-                try:
-                    with transaction.atomic():
-                        writer.write_organization(record)
-                except IntegrityError as exc:
-                    writer.error(
-                        record.source, "", _("This row conflicts with existing data: %s") % exc
-                    )
-                if progress:
-                    progress()
+        for record in records:
+            try:
+                with transaction.atomic():
+                    writer.write_organization(record)
+            except IntegrityError as exc:
+                writer.error(
+                    record.source, "", _("This row conflicts with existing data: %s") % exc
+                )
+            if progress:
+                progress()
         if report.errors or dry_run:
             transaction.set_rollback(True)
         else:
