@@ -72,6 +72,12 @@ def casa(**params):
     return "Casa Esperanza" in found(**params)
 
 
+def _choices(name):
+    """{value: label} of a search form field, as the public search page offers them."""
+    r = Client().get("/search/")
+    return dict(r.context["filter"].form.fields[name].choices)
+
+
 def _url(obj, view="change"):
     return reverse(f"admin:directory_{obj._meta.model_name}_{view}", args=[obj.pk])
 
@@ -335,13 +341,13 @@ def test_hours_24_7_and_time_zone(publisher_client, listing):
 def test_a_closure_inline(publisher_client, listing):
     _org, service = listing
     save_form(publisher_client, _url(service), rows=[("closures", {"date": "2026-11-20"})])
-    assert_index_current()
     with time_machine.travel(FRIDAY_MORNING, tick=False):
         assert found(open_now="true") == []
-    save_form(publisher_client, _url(service), **{"closures-0-DELETE": "on"})
     assert_index_current()
+    save_form(publisher_client, _url(service), **{"closures-0-DELETE": "on"})
     with time_machine.travel(FRIDAY_MORNING, tick=False):
         assert found(open_now="true") == ["Casa Esperanza"]
+    assert_index_current()
 
 
 def test_moving_a_service_to_another_organization(publisher_client, listing):
@@ -371,16 +377,16 @@ def test_locations_added_edited_and_deleted_inline(publisher_client, listing):
     fresno = org.locations.get(city="Fresno")
     index = row_index(publisher_client, _url(org), "locations", fresno)
     save_form(publisher_client, _url(org), **{f"locations-{index}-city": "Visalia"})
-    assert_index_current()
     page = _card_places(q="esperanza")
     assert "Visalia" in page and "Fresno" not in page
+    assert_index_current()
     save_form(
         publisher_client, _url(org), **{"locations-0-DELETE": "on", "locations-1-DELETE": "on"}
     )
     assert org.locations.count() == 0
-    assert_index_current()
     page = _card_places(q="esperanza")
     assert "Visalia" not in page and "Bakersfield" not in page
+    assert_index_current()
 
 
 def test_a_location_change_form(publisher_client, listing):
@@ -613,10 +619,8 @@ def test_renaming_and_recoding_a_language(publisher_client, listing):
     spanish = Language.objects.get(code="es")
     found()  # the search form's choices are read, and kept
     save_form(publisher_client, _url(spanish), name="Castilian")
+    assert _choices("language")["es"] == "Castilian"
     assert_index_current()
-    r = Client().get("/search/")
-    labels = dict(r.context["filter"].form.fields["language"].choices)
-    assert labels["es"].startswith("Castilian")
     save_form(publisher_client, _url(spanish), code="spa")
     assert found(language="spa") == ["Casa Esperanza", "Testigo Legal"]
     assert_index_current()
@@ -631,12 +635,12 @@ def test_renaming_and_deleting_a_detention_facility(publisher_client, listing):
     # The search form's choices are read, and kept.
     assert found(facility=str(facility.pk)) == ["Casa Esperanza"]
     save_form(publisher_client, _url(facility), name="Desert View Annex")
+    assert _choices("facility")[str(facility.pk)].startswith("Desert View Annex")
     assert_index_current()
-    r = Client().get("/search/")
-    labels = dict(r.context["filter"].form.fields["facility"].choices)
-    assert labels[str(facility.pk)].startswith("Desert View Annex")
     r = publisher_client.post(_url(facility, "delete"), {"post": "yes"})
     assert r.status_code == 302
+    assert str(facility.pk) not in _choices("facility")
+    assert casa(detention="true")
     assert_index_current()
 
 
