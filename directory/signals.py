@@ -51,20 +51,27 @@ def organization_deletion_ends(sender, instance, **kwargs):
 
 
 @receiver(pre_save, sender=Service)
-def remember_service_organization(sender, instance, raw=False, **kwargs):
-    # A service moved to another organization leaves its old one's entry too.
+@receiver(pre_save, sender=Location)
+def remember_stored_organization(sender, instance, raw=False, **kwargs):
+    # A service or location moved to another organization leaves its old one's entry too.
     if not raw and not instance._state.adding:
         instance._stored_organization_id = (
-            Service.objects.filter(pk=instance.pk).values_list("organization_id", flat=True).first()
+            sender._base_manager.filter(pk=instance.pk)
+            .values_list("organization_id", flat=True)
+            .first()
         )
+
+
+def _organizations_before_and_after(instance):
+    stored = getattr(instance, "_stored_organization_id", None)
+    return {instance.organization_id, *([stored] if stored else [])} - {None}
 
 
 @receiver(post_save, sender=Service)
 @receiver(post_delete, sender=Service)
 def refresh_service_organization(sender, instance, raw=False, **kwargs):
     if not raw:
-        stored = getattr(instance, "_stored_organization_id", None)
-        indexing.refresh({instance.organization_id, *([stored] if stored else [])})
+        indexing.refresh(_organizations_before_and_after(instance))
 
 
 def _organizations_of_term(term):
@@ -149,8 +156,8 @@ def refresh_after_kinds(sender, instance, action, reverse, pk_set, **kwargs):
 @receiver(post_delete, sender=Location)
 def refresh_after_location(sender, instance, raw=False, **kwargs):
     # The result card's places (distance reads the locations themselves).
-    if not raw and instance.organization_id:
-        indexing.refresh([instance.organization_id])
+    if not raw:
+        indexing.refresh(_organizations_before_and_after(instance))
 
 
 # Languages and facilities: their codes and ids are tags, their names the

@@ -397,6 +397,15 @@ def test_a_location_change_form(publisher_client, listing):
     assert_index_current()
 
 
+def test_moving_a_location_to_another_organization(publisher_client, listing):
+    org, _service = listing
+    other = Organization.objects.get(name="Otra Organizacion")
+    save_form(publisher_client, _url(org.locations.get()), organization=str(other.pk))
+    assert "Fresno" not in _card_places(q="esperanza")
+    assert "Fresno" in _card_places(q="otra")
+    assert_index_current()
+
+
 def test_phone_edits(publisher_client, listing):
     org, service = listing
     save_form(publisher_client, _url(org), **{"phones-0-number": "(559) 555-0123"})
