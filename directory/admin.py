@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import indexing
 from .admin_io import (
     EXPORT_ACTIONS,
     CountyFilter,
@@ -166,14 +167,18 @@ class ListingForm(forms.ModelForm):
 
 
 def _save_each(queryset, user, **changes):
-    """Save rows one by one, so each change lands in their history."""
+    """Save rows one by one, so each change lands in their history.
+
+    In one transaction, the search index refreshed once at its end for all.
+    """
     count = 0
-    for obj in queryset:
-        for name, value in changes.items():
-            setattr(obj, name, value)
-        obj._history_user = user
-        obj.save()
-        count += 1
+    with transaction.atomic(), indexing.deferred():
+        for obj in queryset:
+            for name, value in changes.items():
+                setattr(obj, name, value)
+            obj._history_user = user
+            obj.save()
+            count += 1
     return count
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import indexing
 from .models import OrganizationRedirect, Report, Status, Suggestion
 from .publishing import PUBLISH_REFUSED, may_move
 
@@ -30,6 +31,11 @@ def merge_organizations(survivor, duplicate, *, user):
     )
     if not allowed:
         raise PermissionDenied(PUBLISH_REFUSED)
+    with indexing.deferred():  # both organizations refreshed once, at the end
+        return _merge(survivor, duplicate)
+
+
+def _merge(survivor, duplicate):
     for related in (duplicate.services, duplicate.locations, duplicate.phones):
         for obj in related.all():
             obj.organization = survivor

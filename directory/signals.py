@@ -9,7 +9,16 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from . import indexing
-from .models import Location, Organization, Schedule, Service, ServiceLanguage, TaxonomyTerm
+from .models import (
+    DetentionFacility,
+    Language,
+    Location,
+    Organization,
+    Schedule,
+    Service,
+    ServiceLanguage,
+    TaxonomyTerm,
+)
 
 
 @receiver(pre_save, sender=Location)
@@ -41,11 +50,28 @@ def organization_deletion_ends(sender, instance, **kwargs):
     indexing.refresh([instance.pk])  # nothing left to index: clears a batch's rows too
 
 
+@receiver(pre_save, sender=Service)
+@receiver(pre_save, sender=Location)
+def remember_stored_organization(sender, instance, raw=False, **kwargs):
+    # A service or location moved to another organization leaves its old one's entry too.
+    if not raw and not instance._state.adding:
+        instance._stored_organization_id = (
+            sender._base_manager.filter(pk=instance.pk)
+            .values_list("organization_id", flat=True)
+            .first()
+        )
+
+
+def _organizations_before_and_after(instance):
+    stored = getattr(instance, "_stored_organization_id", None)
+    return {instance.organization_id, *([stored] if stored else [])} - {None}
+
+
 @receiver(post_save, sender=Service)
 @receiver(post_delete, sender=Service)
 def refresh_service_organization(sender, instance, raw=False, **kwargs):
     if not raw:
-        indexing.refresh([instance.organization_id])
+        indexing.refresh(_organizations_before_and_after(instance))
 
 
 def _organizations_of_term(term):
@@ -130,5 +156,36 @@ def refresh_after_kinds(sender, instance, action, reverse, pk_set, **kwargs):
 @receiver(post_delete, sender=Location)
 def refresh_after_location(sender, instance, raw=False, **kwargs):
     # The result card's places (distance reads the locations themselves).
-    if not raw and instance.organization_id:
-        indexing.refresh([instance.organization_id])
+    if not raw:
+        indexing.refresh(_organizations_before_and_after(instance))
+
+
+# Languages and facilities: their codes and ids are tags, their names the
+# search form's choices (renewed by every refresh, directory/choices.py).
+# Deleting a facility removes its through rows without m2m_changed.
+
+
+def _organizations_of(**lookup):
+    return list(Service.objects.filter(**lookup).values_list("organization_id", flat=True))
+
+
+@receiver(post_save, sender=Language)
+def refresh_language_organizations(sender, instance, raw=False, **kwargs):
+    if not raw:
+        indexing.refresh(_organizations_of(service_languages__language=instance))
+
+
+@receiver(post_save, sender=DetentionFacility)
+def refresh_facility_organizations(sender, instance, raw=False, **kwargs):
+    if not raw:
+        indexing.refresh(_organizations_of(detention_facilities=instance))
+
+
+@receiver(pre_delete, sender=DetentionFacility)
+def remember_facility_organizations(sender, instance, **kwargs):
+    instance._search_organizations = _organizations_of(detention_facilities=instance)
+
+
+@receiver(post_delete, sender=DetentionFacility)
+def refresh_after_facility_deleted(sender, instance, **kwargs):
+    indexing.refresh(getattr(instance, "_search_organizations", []))
