@@ -13,7 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import exports, facets, hours, hsds, phones, recent
+from . import choices, exports, facets, hours, hsds, phones, recent
 from .filters import DirectoryFilter
 from .forms import ReportForm, SuggestionForm
 from .models import (
@@ -112,8 +112,8 @@ def _submit(request, form, template, context, thanks_url):
     return render(request, template, {"form": form, **context}, status=status)
 
 
-def home(request):
-    hotlines = (
+def _hotlines():
+    hotlines = list(
         Phone.objects.public()
         .filter(is_24_hours=True)
         .exclude(type=PhoneType.FAX)
@@ -122,7 +122,15 @@ def home(request):
     )
     for phone in hotlines:
         phone.owner = phone.organization or phone.service.organization
-    return render(request, "directory/home.html", {"hotlines": hotlines})
+    return hotlines
+
+
+def home(request):
+    # The same for every visitor until a listing changes (directory/recent.py).
+    choices.sync()
+    return render(
+        request, "directory/home.html", {"hotlines": recent.answer(("hotlines",), _hotlines)}
+    )
 
 
 class _CountedPaginator(Paginator):
