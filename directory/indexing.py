@@ -57,3 +57,16 @@ def start_deleting(organization_id):
 
 def done_deleting(organization_id):
     _state.deleting = getattr(_state, "deleting", set()) - {organization_id}
+
+
+def start_deleting_service(service_id):
+    _state.deleting_services = getattr(_state, "deleting_services", set()) | {service_id}
+
+
+def done_deleting_service(service_id):
+    _state.deleting_services = getattr(_state, "deleting_services", set()) - {service_id}
+
+
+def services_being_deleted():
+    """Services whose deletion is under way: their index rows must not be written back."""
+    return getattr(_state, "deleting_services", set())

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
-from . import search, spelling
+from . import indexing, search, spelling
 from .models import (
     AreaType,
     Fee,
@@ -160,6 +160,8 @@ def _load(organization_ids):
     services = [
         SimpleNamespace(**dict(zip(_SERVICE_FIELDS, row, strict=True)))
         for row in Service.objects.filter(organization_id__in=ids, status=Status.PUBLISHED)
+        # A service being deleted still exists while its hours and languages go.
+        .exclude(pk__in=indexing.services_being_deleted())
         .order_by("organization_id", "name", "pk")
         .values_list(*_SERVICE_FIELDS)
     ]

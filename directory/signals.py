@@ -67,6 +67,16 @@ def _organizations_before_and_after(instance):
     return {instance.organization_id, *([stored] if stored else [])} - {None}
 
 
+@receiver(pre_delete, sender=Service)
+def service_deletion_starts(sender, instance, **kwargs):
+    indexing.start_deleting_service(instance.pk)
+
+
+@receiver(post_delete, sender=Service)
+def service_deletion_ends(sender, instance, **kwargs):
+    indexing.done_deleting_service(instance.pk)
+
+
 @receiver(post_save, sender=Service)
 @receiver(post_delete, sender=Service)
 def refresh_service_organization(sender, instance, raw=False, **kwargs):

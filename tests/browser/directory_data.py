@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
+from directory import indexing
 from directory.models import (
     Fee,
     Organization,
@@ -98,6 +99,9 @@ def _legal_aid(n, name, *, fee=Fee.FREE, languages=("es", "en"), open_now=True, 
             for day in EVERY_DAY
             for opens, closes in [(time(0), time(12)), (time(12), time(0))]
         )
+        # bulk_create sends no signals: bring the search index up to date, as
+        # every bulk write path does.
+        indexing.refresh([org.pk])
     return org, service
 
 
