@@ -309,6 +309,22 @@ class DirectoryFilter(django_filters.FilterSet):
             services = services.filter(pk__in=matching.values("service_id"))
         return self._sorted(entries, data), services
 
+    def services_of(self, organization_ids):
+        """The matching public services of these organizations (a page of results).
+
+        As `services`, but "open now" looks only at these organizations' openings.
+        """
+        data = self.form.cleaned_data
+        groups = service_groups(data)
+        if not groups and not data.get("open_now"):
+            return Service.objects.public()
+        matching = ServiceEntry.objects.filter(
+            *groups.values(), organization_id__in=organization_ids
+        )
+        if data.get("open_now"):
+            matching = matching.filter(hours.open_now_q(self.now, time_zones(), organization_ids))
+        return Service.objects.public().filter(pk__in=matching.values("service_id"))
+
     def match(self, data):
         """Return (SearchEntry rows, ServiceEntry rows of the matching services or None).
 

@@ -21,8 +21,10 @@ def _zone(name):
         return ZoneInfo(settings.TIME_ZONE)
 
 
-def open_now_q(moment, time_zones):
+def open_now_q(moment, time_zones, organization_ids=None):
     """Return a Q on ServiceEntry: the service is open at `moment`, in its own time zone.
+
+    `organization_ids` narrows the openings looked at (a page of results).
 
     An indexed range test on the precomputed weekly intervals
     (search_index.weekly_intervals): for each zone in use, the local minute
@@ -59,7 +61,10 @@ def open_now_q(moment, time_zones):
     always = Q(tags__has_all=["always"])
     if not q:
         return always
-    return always | Q(pk__in=OpeningInterval.objects.filter(q).values("service_id"))
+    openings = OpeningInterval.objects.filter(q)
+    if organization_ids is not None:
+        openings = openings.filter(organization_id__in=organization_ids)
+    return always | Q(pk__in=openings.values("service_id"))
 
 
 def _openings(service, day):

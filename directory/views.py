@@ -153,8 +153,10 @@ def _page_entries(filterset, page):
     return recent.answer(("page", *recent.search_key(filterset), page.number), compute)
 
 
-def _results(entries, services, now):
+def _results(entries, filterset):
     """The organizations of a page of SearchEntry rows, loaded for the result cards."""
+    now = filterset.now
+    services = filterset.services_of([entry.organization_id for entry in entries])
     organizations = []
     for entry in entries:
         # A copy: the entries may be a recent answer other requests reuse.
@@ -200,7 +202,7 @@ def search(request):
             _("There is no page %(asked)s; this is the last page.") % {"asked": requested[:10]}
         )
     page = paginator.get_page(asked or 1)
-    page.object_list = _results(_page_entries(filterset, page), filterset.services, filterset.now)
+    page.object_list = _results(_page_entries(filterset, page), filterset)
     context = {
         "filter": filterset,
         "page": page,
