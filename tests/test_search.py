@@ -325,3 +325,45 @@ def test_filter_groups_with_nothing_to_offer_are_not_shown(client):
     html = r.content.decode()
     assert f"<legend>{r.context['filter'].form.fields['credential'].label}</legend>" not in html
     assert f"<legend>{r.context['filter'].form.fields['language'].label}</legend>" in html
+
+
+def test_a_typo_shows_results_for_the_corrected_word_and_offers_the_words_as_typed(client):
+    make_organization("Asylum Help Center", description="Asylum applications, free.")
+    r = search(client, q="asilum")
+    page = r.content.decode()
+    assert names(r) == ["Asylum Help Center"]
+    assert "Showing results for “asylum”." in page
+    assert "?q=%3Dasilum" in page  # the search as typed: "=asilum"
+    typed = search(client, q="=asilum")
+    assert names(typed) == []
+    assert "Showing results for" not in typed.content.decode()
+    spanish = client.get("/es/search/?q=asilum").content.decode()
+    assert "Mostrando resultados de «asylum»." in spanish
+
+
+def test_a_correction_that_finds_nothing_is_not_shown(client):
+    org = make_organization("Asylum Help Center", description="Asylum applications.")
+    make_service(org, fee=Fee.PAID)
+    r = search(client, q="asilum", fee="free")
+    assert names(r) == []
+    assert "Showing results for" not in r.content.decode()
+
+
+def test_repeated_searches_see_every_write_at_once(client):
+    """Counts and pages of recent searches are reused only until the index changes."""
+    term = make_term("legal", "Legal help")
+    make_service(make_organization("First Clinic"), terms=[term], fee=Fee.FREE)
+    for _ in range(2):
+        r = search(client, category="legal")
+        assert names(r) == ["First Clinic"]
+    make_service(make_organization("Second Clinic"), terms=[term], fee=Fee.FREE)
+    r = search(client, category="legal")
+    assert names(r) == ["First Clinic", "Second Clinic"]
+    assert r.context["count"] == 2
+    assert [o["count"] for o in r.context["facets"]["fee"]] == [2, 2]
+    first = r.context["page"].object_list[0]
+    first.status = Status.ARCHIVED
+    first.save()
+    r = search(client, category="legal")
+    assert names(r) == ["Second Clinic"]
+    assert r.context["count"] == 1
