@@ -9,7 +9,7 @@ in-process with Django's test client, against the same database). Results
 go to benchmarks/results/latest.json; docs/performance.md explains them.
 
     python -m benchmarks                      # both targets
-    python -m benchmarks --quick              # 5 tries a search, for development
+    python -m benchmarks --quick              # 5 tries a search (10 s of load), for development
     python -m benchmarks --only sqlite        # one target
     python -m benchmarks --rebuild            # regenerate the data even if cached
 
@@ -232,6 +232,51 @@ def time_searches(base, searches, tries, budget):
     return results
 
 
+# Issue 10: 20 concurrent clients for 60 s on a text search, with 0 errors.
+LOAD_TEST_URL = "/search/?q=asylum"
+LOAD_TEST_CLIENTS = 20
+
+
+def load_test(base, url, clients, seconds):
+    """`clients` threads request `url` back to back for `seconds`: requests, errors, latency."""
+    import threading
+
+    deadline = time.monotonic() + seconds
+    results, lock = [], threading.Lock()
+
+    def client():
+        while time.monotonic() < deadline:
+            elapsed, status, _size = get(base + url)
+            with lock:
+                results.append((elapsed, status))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    times = [elapsed for elapsed, _status in results]
+    errors = sorted({str(status) for _elapsed, status in results if status != 200})
+    row = {
+        "url": url,
+        "clients": clients,
+        "seconds": seconds,
+        "requests": len(results),
+        "errors": sum(1 for _elapsed, status in results if status != 200),
+        "error_statuses": errors,
+        "requests_per_second": round(len(results) / seconds, 1),
+        "p50_ms": round(percentile(times, 0.5) * 1000, 1),
+        "p95_ms": round(percentile(times, 0.95) * 1000, 1),
+        "max_ms": round(max(times) * 1000, 1),
+    }
+    print(
+        f"  {clients} clients for {seconds} s on {url}: {row['requests']} requests,"
+        f" {row['errors']} errors, p50 {row['p50_ms']:.0f} ms, p95 {row['p95_ms']:.0f} ms",
+        flush=True,
+    )
+    return row
+
+
 def count_queries(searches):
     """Run each request once in-process: its SQL query count, and its slowest query."""
     from django.db import connection
@@ -297,6 +342,11 @@ def run_target(args):
     process = start_gunicorn(target, port)
     try:
         timings = time_searches(f"http://127.0.0.1:{port}", searches, args.tries, args.budget)
+        load = None
+        if args.load_seconds:
+            load = load_test(
+                f"http://127.0.0.1:{port}", LOAD_TEST_URL, LOAD_TEST_CLIENTS, args.load_seconds
+            )
     finally:
         stop_gunicorn(process)
 
@@ -323,6 +373,7 @@ def run_target(args):
         "tries": args.tries,
         **build,
         "searches": timings,
+        "load_test": load,
         "explain": plan,
     }
     Path(args.part).write_text(json.dumps(result, indent=2, ensure_ascii=False))
@@ -341,6 +392,13 @@ def print_table(target, result):
             f"{row['name']:<20} {row['p50_ms']:>9.0f} {row['p95_ms']:>9.0f} {row['max_ms']:>9.0f}"
             f" {row['queries']:>7} {row['failures']:>3}/{row['tries']}"
         )
+    load = result.get("load_test")
+    if load:
+        print(
+            f"{load['clients']} concurrent clients for {load['seconds']:.0f} s on {load['url']}:"
+            f" {load['requests']} requests ({load['requests_per_second']}/s), {load['errors']}"
+            f" errors, p50 {load['p50_ms']:.0f} ms, p95 {load['p95_ms']:.0f} ms"
+        )
 
 
 def main():
@@ -354,12 +412,19 @@ def main():
         "--budget", type=float, default=60, help="seconds a search may take in all (default 60)"
     )
     parser.add_argument("--rebuild", action="store_true", help="regenerate the data")
+    parser.add_argument(
+        "--load-seconds",
+        type=float,
+        default=60,
+        help=f"seconds of {LOAD_TEST_CLIENTS} concurrent clients on {LOAD_TEST_URL} (0: skip)",
+    )
     parser.add_argument("--no-explain", action="store_true", help="skip EXPLAIN ANALYZE")
     parser.add_argument("--output", default=str(RESULTS / "latest.json"))
     parser.add_argument("--part", help=argparse.SUPPRESS)  # internal: one target's output
     args = parser.parse_args()
     if args.quick:
         args.tries = 5
+        args.load_seconds = min(args.load_seconds, 10)
     RESULTS.mkdir(exist_ok=True)
     if args.part:
         return run_target(args)
@@ -369,6 +434,7 @@ def main():
         part = RESULTS / f".{target}.json"
         command = [sys.executable, "-m", "benchmarks", "--only", target, "--part", str(part)]
         command += ["--tries", str(args.tries), "--budget", str(args.budget)]
+        command += ["--load-seconds", str(args.load_seconds)]
         command += ["--rebuild"] * args.rebuild + ["--no-explain"] * args.no_explain
         subprocess.run(command, cwd=ROOT, check=True)
         results[target] = json.loads(part.read_text())
