@@ -48,7 +48,11 @@ def _branch(filterset, name, data, prefix=None):
     if services is None:
         rows, count = entries, "COUNT(*)"
     else:
-        rows = services.filter(organization_id__in=entries.values("organization_id"))
+        # ServiceEntry rows are public services of public organizations: only
+        # a filter on the organizations themselves needs the entries.
+        rows = services
+        if filterset.narrows_organizations(data):
+            rows = services.filter(organization_id__in=entries.values("organization_id"))
         count = "COUNT(DISTINCT r.organization_id)"
     query = rows.order_by().values_list("organization_id", "tags").query
     sql, params = query.get_compiler(using=_database()).as_sql()

@@ -309,6 +309,12 @@ class DirectoryFilter(django_filters.FilterSet):
             services = services.filter(pk__in=matching.values("service_id"))
         return self._sorted(entries, data), services
 
+    def narrows_organizations(self, data):
+        """Whether filters other than the service filters narrow the organizations."""
+        return any(data.get(name) for name in ("kind", "credential", "q")) or bool(
+            data.get("near") and self.point
+        )
+
     def services_of(self, organization_ids):
         """The matching public services of these organizations (a page of results).
 
@@ -332,17 +338,18 @@ class DirectoryFilter(django_filters.FilterSet):
         """
         groups = service_groups(data)
         entries = SearchEntry.objects.all()
-        # An organization's tags hold every value of its services: exact for
-        # one service filter, and a fast first cut for more.
-        for condition in groups.values():
-            entries = entries.filter(condition)
         services = None
-        if groups or data.get("open_now"):
+        if len(groups) == 1 and not data.get("open_now"):
+            # An organization's tags hold every value of its services: exact
+            # for one service filter.
+            entries = entries.filter(*groups.values())
+            services = ServiceEntry.objects.filter(*groups.values())
+        elif groups or data.get("open_now"):
+            # Several must hold for one service together.
             services = ServiceEntry.objects.filter(*groups.values())
             if data.get("open_now"):
                 services = services.filter(hours.open_now_q(self.now, time_zones()))
-            if len(groups) > 1 or data.get("open_now"):
-                entries = entries.filter(organization_id__in=services.values("organization_id"))
+            entries = entries.filter(organization_id__in=services.values("organization_id"))
         if data.get("kind"):
             entries = entries.filter(tags__has_any=[f"k:{code}" for code in data["kind"]])
         if data.get("credential"):
