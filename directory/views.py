@@ -146,9 +146,9 @@ def _page_entries(filterset, page):
     start = (page.number - 1) * RESULTS_PER_PAGE
 
     def compute():
-        return list(
-            filterset.entries.select_related("organization")[start : start + RESULTS_PER_PAGE]
-        )
+        # Not the entries' words and vector: large, and the cards show neither.
+        rows = filterset.entries.select_related("organization").defer("document", "text")
+        return list(rows[start : start + RESULTS_PER_PAGE])
 
     return recent.answer(("page", *recent.search_key(filterset), page.number), compute)
 
