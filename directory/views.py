@@ -22,6 +22,7 @@ from .models import (
     Phone,
     PhoneType,
     Service,
+    ServiceLanguage,
     Visibility,
     is_partner,
 )
@@ -224,18 +225,19 @@ def organization_detail(request, slug):
             Prefetch(
                 "services",
                 queryset=Service.objects.visible_to(request.user).prefetch_related(
-                    "service_languages__language",
+                    Prefetch(
+                        "service_languages",
+                        queryset=ServiceLanguage.objects.select_related("language"),
+                    ),
                     "taxonomy_terms",
                     "populations",
                     "schedules",
                     "closures",
-                    "phones__languages",
                     "detention_facilities",
                 ),
                 to_attr="public_services",
             ),
             "locations",
-            "phones__languages",
             "kinds",
         )
         .filter(slug=slug)
@@ -243,6 +245,8 @@ def organization_detail(request, slug):
     )
     if organization is None:
         return redirect_merged_or_404(request, slug)
+    # The organization's and its services' phones in one query (and their languages).
+    phones.attach_phones([organization], organization.public_services)
     partners_only = organization.visibility == Visibility.PARTNERS
     _with_hours(organization.public_services, timezone.now())
     organization.contact_phones = phones.in_offer_order(organization.phones.all())
