@@ -415,63 +415,6 @@ class OrganizationQuerySet(ListingQuerySet):
         """Published listings this visitor may see: partners also see partners-only ones."""
         return self.published() if is_partner(user) else self.public()
 
-    def of_kinds(self, codes):
-        through = Organization.kinds.through.objects.filter(
-            organization=models.OuterRef("pk"), organizationkind__code__in=codes
-        )
-        return self.filter(models.Exists(through))
-
-    def with_credentials(self, codes):
-        """Organizations holding any of these credentials (doj, attorney, accredited)."""
-        q = Q()
-        if "doj" in codes:
-            q |= Q(doj_recognized=True)
-        if "attorney" in codes:
-            q |= Q(attorneys_on_staff__gt=0)
-        if "accredited" in codes:
-            q |= Q(accredited_representatives_full__gt=0) | Q(
-                accredited_representatives_partial__gt=0
-            )
-        return self.filter(q) if q else self
-
-    def offering(self, services):
-        """Organizations with at least one of these services (one service matches all filters)."""
-        return self.filter(models.Exists(services.filter(organization=models.OuterRef("pk"))))
-
-    def matching(self, text):
-        """Organizations matching a free-text query, annotated with `rank`."""
-        from .search import search_organizations
-
-        return search_organizations(self, text)
-
-    def near(self, point, miles):
-        """Organizations within `miles` of `point`, annotated with `distance` (miles).
-
-        `distance` is to the nearest location's search point (a decoy for a
-        confidential one, see geo.search_point); `distance_is_approximate` says
-        the nearest is confidential.
-
-        Nationwide services reach everyone: their organizations stay in, with
-        no distance.
-        """
-        from .geo import bounding_box
-
-        nearest = (
-            Location.objects.filter(organization=models.OuterRef("pk"))
-            .within(bounding_box(point, miles))
-            .with_distance(point)
-            .order_by("distance", "-is_confidential", "pk")
-        )
-        nationwide = Service.objects.public().filter(
-            organization=models.OuterRef("pk"), area_type=AreaType.NATIONWIDE
-        )
-        return self.annotate(
-            distance=models.Subquery(nearest.values("distance")[:1]),
-            # A confidential nearest location's distance is to its decoy, and is
-            # shown only as a band (directory/templatetags/distances.py).
-            distance_is_approximate=models.Subquery(nearest.values("is_confidential")[:1]),
-        ).filter(Q(distance__lte=miles) | models.Exists(nationwide))
-
 
 class LegalStatus(models.TextChoices):
     NONPROFIT_501C3 = "501c3", _("501(c)(3) nonprofit")
@@ -679,47 +622,6 @@ class ServiceQuerySet(ListingQuerySet):
         return self.published().filter(
             organization__in=Organization.objects.visible_to(user).values("pk")
         )
-
-    # Each filter below is an EXISTS on its own table, so chaining them keeps
-    # "one service matches all of them", without multiplying joins.
-    def in_categories(self, codes):
-        """Services under any of these taxonomy codes or the codes below them."""
-        through = Service.taxonomy_terms.through.objects.filter(
-            code_or_below(codes, "taxonomyterm__code"), service=models.OuterRef("pk")
-        )
-        return self.filter(models.Exists(through))
-
-    def speaking(self, codes):
-        return self.filter(
-            models.Exists(
-                ServiceLanguage.objects.filter(
-                    service=models.OuterRef("pk"), language__code__in=codes
-                )
-            )
-        )
-
-    def serving(self, codes):
-        through = Service.populations.through.objects.filter(
-            service=models.OuterRef("pk"), populationserved__code__in=codes
-        )
-        return self.filter(models.Exists(through))
-
-    def with_fee(self, level):
-        """`free`: free only; `sliding`: free or on a sliding scale."""
-        fees = [Fee.FREE] if level == "free" else [Fee.FREE, Fee.SLIDING_SCALE]
-        return self.filter(fee__in=fees)
-
-    def serving_detained(self, facility=None):
-        qs = self.filter(serves_detained=True)
-        if facility is not None:
-            through = Service.detention_facilities.through.objects.filter(
-                service=models.OuterRef("pk"), detentionfacility=facility
-            )
-            qs = qs.filter(models.Exists(through))
-        return qs
-
-    def remote(self):
-        return self.filter(Q(remote_by_phone=True) | Q(remote_by_video=True))
 
 
 class Service(Listing):
