@@ -19,6 +19,7 @@ import math
 import re
 import sys
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -211,17 +212,11 @@ JSON_PIECE = 1 << 20
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
-def _json_payload(text):
-    """The JSON document, or an iterator over it when it is a list (the usual HSDS file).
-
-    A list is decoded an element at a time, so a file of 100,000 services
-    never sits in memory as one decoded document, several times its size.
-    """
+@contextmanager
+def _json_errors():
+    """A file that is not JSON, or too deep to read, is a clear error, not a crash."""
     try:
-        buffer = text.read(JSON_PIECE)
-        start = _WHITESPACE.match(buffer).end()
-        if buffer[start : start + 1] != "[":
-            return json.loads(buffer + text.read(), parse_int=_json_int)
+        yield
     except UnicodeDecodeError as exc:
         raise ImportFileError(_("This is not a valid JSON file: %s") % exc) from None
     except json.JSONDecodeError as exc:
@@ -230,6 +225,19 @@ def _json_payload(text):
         raise ImportFileError(
             _("This JSON file is nested too deeply to read (HSDS needs only a few levels).")
         ) from None
+
+
+def _json_payload(text):
+    """The JSON document, or an iterator over it when it is a list (the usual HSDS file).
+
+    A list is decoded an element at a time, so a file of 100,000 services
+    never sits in memory as one decoded document, several times its size.
+    """
+    with _json_errors():
+        buffer = text.read(JSON_PIECE)
+        start = _WHITESPACE.match(buffer).end()
+        if buffer[start : start + 1] != "[":
+            return json.loads(buffer + text.read(), parse_int=_json_int)
     return _json_items(text, buffer, start + 1)
 
 
@@ -245,7 +253,7 @@ def _json_items(text, buffer, pos):
         buffer, pos = buffer[pos:] + piece, 0
         return bool(piece)
 
-    try:
+    with _json_errors():
         while True:
             pos = _WHITESPACE.match(buffer, pos).end()
             if pos == len(buffer):
@@ -274,14 +282,6 @@ def _json_items(text, buffer, pos):
             pos = end
             expect_item = False
             yield item
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(_("This is not a valid JSON file: %s") % exc) from None
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(_("This is not a valid JSON file: %s") % exc) from None
-    except RecursionError:
-        raise ImportFileError(
-            _("This JSON file is nested too deeply to read (HSDS needs only a few levels).")
-        ) from None
 
 
 def _utf8_lines(text):
