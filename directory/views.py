@@ -5,7 +5,13 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -13,7 +19,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import choices, exports, facets, hours, hsds, phones, recent
+from . import choices, exports, facets, hours, hsds, phones, recent, share
 from .filters import DirectoryFilter
 from .forms import ReportForm, SuggestionForm
 from .models import (
@@ -392,3 +398,27 @@ def search_sheet(request):
         "search_url": f"{reverse('directory:search')}?{filterset_query.urlencode()}",
     }
     return render(request, "directory/resource_sheet.html", context)
+
+
+@require_GET
+def share_qr(request):
+    """The QR code (SVG) of a public page of this site, for printed flyers.
+
+    `?path=` is a local path only, of a page this visitor may see: anything
+    else is 400 or 404, never a QR code of an address someone chose.
+    """
+    try:
+        path, match = share.resolve_public(request.GET.get("path", ""))
+        audience = share.audience(match, request.user)
+        if audience is None:
+            raise Http404
+        svg = share.qr_svg(request.build_absolute_uri(path))
+    except share.BadAddress as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    except share.NotShareable:
+        raise Http404 from None
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    if audience == "partners":
+        # As the page itself: never kept by a shared cache or the browser's history.
+        patch_cache_control(response, private=True, no_store=True)
+    return response
