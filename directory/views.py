@@ -10,12 +10,15 @@ from django.http import (
     Http404,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseServerError,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -422,3 +425,31 @@ def share_qr(request):
         # As the page itself: never kept by a shared cache or the browser's history.
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _hotlines_if_they_load():
+    """The home page's 24-hour lines, or none: an error page renders even with the database down."""
+    try:
+        choices.sync()  # as the home page: the recent answer of this index's generation
+        return recent.answer(("hotlines",), _hotlines)
+    except Exception:
+        return []
+
+
+def page_not_found(request, exception):
+    """404, in the language of the address (/es/...), with the search box and the hotlines."""
+    return render(request, "404.html", {"hotlines": _hotlines_if_they_load()}, status=404)
+
+
+def server_error(request):
+    """500, with the search box and the hotlines if they load; never an error itself."""
+    try:
+        return render(request, "500.html", {"hotlines": _hotlines_if_they_load()}, status=500)
+    except Exception:
+        # Whatever broke may break the page too (templates, sessions): plain text, same language.
+        message = escape(_("Something went wrong on our side. Please try again in a moment."))
+        return HttpResponseServerError(
+            f'<!doctype html><html lang="{get_language()}"><meta charset="utf-8">'
+            f"<title>{message}</title><h1>{message}</h1></html>",
+            content_type="text/html; charset=utf-8",
+        )

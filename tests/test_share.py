@@ -18,14 +18,14 @@ pytestmark = pytest.mark.django_db
 QR = "/share/qr.svg"
 
 
-def _qr_of(url):
+def _qr_of(url, title="QR code of"):
     """The SVG the server must send for this URL: the same code, drawn the same way."""
     out = io.BytesIO()
     segno.make(url, error="m", micro=False).save(
         out,
         kind="svg",
         omitsize=True,
-        title=f"QR code of {url}",
+        title=f"{title} {url}",
         dark="#000",
         light="#fff",
         svgclass=None,
@@ -92,7 +92,7 @@ def test_an_organization_page_shares_its_own_address(client, organization):
     assert subject[0].startswith("Safe Harbor")
     qr = client.get(_attribute(block, r'<img src="([^"]*)"'))
     assert qr.status_code == 200
-    assert qr.content == _qr_of(url)
+    assert qr.content == _qr_of(url, title="Código QR de")
 
 
 def test_the_resource_sheet_prints_a_qr_code_of_itself(client, organization):
