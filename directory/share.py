@@ -156,7 +156,9 @@ def links(request, title=""):
         "url": url,
         # RFC 6068: spaces as %20 (a "+" stays a plus in mail clients).
         "mailto": "mailto:?"
-        + urlencode({"subject": f"{title} · {settings.SITE_NAME}", "body": message}, quote_via=quote),
+        + urlencode(
+            {"subject": f"{title} · {settings.SITE_NAME}", "body": message}, quote_via=quote
+        ),
         # "sms:?&body=" is the form both iOS and Android fill in.
         "sms": "sms:?&body=" + quote(message, safe=""),
         "qr": f"{reverse('directory:share-qr')}?{urlencode({'path': path})}",

@@ -16,7 +16,13 @@ def organization():
 
 
 def test_pages_without_a_form_to_send_set_no_cookie(client, organization):
-    for url in ["/", "/es/", "/search/?q=asylum", organization.get_absolute_url(), "/search/sheet/"]:
+    for url in [
+        "/",
+        "/es/",
+        "/search/?q=asylum",
+        organization.get_absolute_url(),
+        "/search/sheet/",
+    ]:
         r = client.get(url)
         assert not r.cookies, url
 

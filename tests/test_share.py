@@ -111,7 +111,9 @@ def test_the_qr_code_is_an_svg_from_here_cacheable_and_sets_no_cookie(client, or
     assert r.status_code == 200
     assert r["Content-Type"] == "image/svg+xml"
     assert r.content == _qr_of("http://testserver/search/?category=legal&fee=free")
-    assert r.content.startswith(b"<?xml") and b'<svg xmlns="http://www.w3.org/2000/svg"' in r.content
+    assert (
+        r.content.startswith(b"<?xml") and b'<svg xmlns="http://www.w3.org/2000/svg"' in r.content
+    )
     assert "public" in r["Cache-Control"] and "max-age=" in r["Cache-Control"]
     assert not r.cookies and "Set-Cookie" not in r.headers
     # Spanish and English pages are different codes.
@@ -200,3 +202,12 @@ def test_the_share_block_asks_the_database_nothing(client, organization, monkeyp
     monkeypatch.setattr(share, "audience", refuse)
     page = client.get(organization.get_absolute_url()).content.decode()
     assert "share-url" in _share_block(page)
+
+
+def test_the_results_link_every_export_of_the_same_search_hsds_included(client, organization):
+    page = client.get("/search/?q=asylum").content.decode()
+    links = re.search(r'<p class="export-links">.*?</p>', page, re.S).group(0)
+    for fmt in ["csv", "xlsx", "vcf", "json"]:
+        assert f'href="/search/export.{fmt}?q=asylum"' in links, fmt
+    r = client.get("/search/export.json?q=asylum")
+    assert r.status_code == 200 and r["Content-Type"] == "application/json"

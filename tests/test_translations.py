@@ -57,7 +57,15 @@ def test_the_spanish_the_issue_found_wrong_is_fixed():
 
 # Django's own msgids, which date formats share: Spanish weekdays are lower-case
 # there ("Abre el lunes"), and our catalogue overrides Django's.
-LOWER_CASE_IN_SPANISH = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+LOWER_CASE_IN_SPANISH = {
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+}
 
 
 def _first_letter(text):
@@ -95,7 +103,9 @@ def test_inverted_question_and_exclamation_marks_open_a_capital():
 
 def test_spanish_speaks_to_the_visitor_as_usted():
     informal = re.compile(r"\b(tú|tu|tus|te|ti|contigo|puedes|quieres|tienes|necesitas|llámanos)\b")
-    assert [s for strings in _spanish().values() for s in strings if informal.search(s.lower())] == []
+    assert [
+        s for strings in _spanish().values() for s in strings if informal.search(s.lower())
+    ] == []
 
 
 # The same legal and service words everywhere (docs: a frightened reader must
