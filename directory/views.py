@@ -15,10 +15,10 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.html import escape
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -436,15 +436,25 @@ def _hotlines_if_they_load():
         return []
 
 
+def _error_page_context():
+    # The language links lead to each language's home page: the address asked for
+    # exists in none, and a 404 must not repeat it (it may name a hidden listing).
+    links = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            links.append((code, get_language_info(code)["name_local"], reverse("directory:home")))
+    return {"hotlines": _hotlines_if_they_load(), "language_links": links}
+
+
 def page_not_found(request, exception):
     """404, in the language of the address (/es/...), with the search box and the hotlines."""
-    return render(request, "404.html", {"hotlines": _hotlines_if_they_load()}, status=404)
+    return render(request, "404.html", _error_page_context(), status=404)
 
 
 def server_error(request):
     """500, with the search box and the hotlines if they load; never an error itself."""
     try:
-        return render(request, "500.html", {"hotlines": _hotlines_if_they_load()}, status=500)
+        return render(request, "500.html", _error_page_context(), status=500)
     except Exception:
         # Whatever broke may break the page too (templates, sessions): plain text, same language.
         message = escape(_("Something went wrong on our side. Please try again in a moment."))

@@ -116,3 +116,11 @@ def test_the_404_page_renders_when_the_database_is_down(visitor, monkeypatch):
     r = visitor.get("/es/no-such-page/")
     assert r.status_code == 404
     assert "<h1>Esta página no existe</h1>" in r.content.decode()
+
+
+def test_a_404_does_not_repeat_the_address_asked_for(visitor):
+    """It may name a hidden listing; the language links lead to each home page instead."""
+    page = visitor.get("/es/o/secret-shelter-name/").content.decode()
+    assert "secret-shelter-name" not in page
+    assert '<link rel="alternate" hreflang="en" href="/">' in page
+    assert '<a href="/" hreflang="en" lang="en">English</a>' in page
