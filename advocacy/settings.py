@@ -233,6 +233,10 @@ SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# The CSRF cookie, set only by pages with a form to send (suggest, report a
+# problem, sign-in, the admin), lasts until the browser closes: a form is sent
+# minutes after it is shown, so nothing needs Django's default of a year.
+CSRF_COOKIE_AGE = None
 # Staff sessions expire: eight hours, and when the browser closes.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -21,6 +21,10 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+# In the visitor's language, with the search box and the hotlines (DEBUG shows Django's own).
+handler404 = "directory.views.page_not_found"
+handler500 = "directory.views.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

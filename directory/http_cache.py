@@ -18,6 +18,8 @@ PUBLIC_PAGES = {
     "directory:search-sheet",
     "directory:who-can-help",
     "directory:organization-detail",
+    # The QR code of one of these pages; a partners-only page's is no-store (views.share_qr).
+    "directory:share-qr",
     "sitemap",
     "robots-txt",
 }

@@ -11,6 +11,7 @@ urlpatterns = [
     path("search/export.<str:fmt>", views.search_export, name="search-export"),
     path("search/sheet/", views.search_sheet, name="search-sheet"),
     path("who-can-help/", views.who_can_help, name="who-can-help"),
+    path("share/qr.svg", views.share_qr, name="share-qr"),
     path("o/<slug:slug>/", views.organization_detail, name="organization-detail"),
     path("o/<slug:slug>/report/", views.report_problem, name="organization-report"),
     path("o/<slug:slug>/report/thanks/", views.report_thanks, name="report-thanks"),

@@ -5,15 +5,24 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseServerError,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+from django.utils.html import escape
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import choices, exports, facets, hours, hsds, phones, recent
+from . import choices, exports, facets, hours, hsds, phones, recent, share
 from .filters import DirectoryFilter
 from .forms import ReportForm, SuggestionForm
 from .models import (
@@ -392,3 +401,65 @@ def search_sheet(request):
         "search_url": f"{reverse('directory:search')}?{filterset_query.urlencode()}",
     }
     return render(request, "directory/resource_sheet.html", context)
+
+
+@require_GET
+def share_qr(request):
+    """The QR code (SVG) of a public page of this site, for printed flyers.
+
+    `?path=` is a local path only, of a page this visitor may see: anything
+    else is 400 or 404, never a QR code of an address someone chose.
+    """
+    try:
+        path, match = share.resolve_public(request.GET.get("path", ""))
+        audience = share.audience(match, request.user)
+        if audience is None:
+            raise Http404
+        svg = share.qr_svg(request.build_absolute_uri(path))
+    except share.BadAddress as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    except share.NotShareable:
+        raise Http404 from None
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    if audience == "partners":
+        # As the page itself: never kept by a shared cache or the browser's history.
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _hotlines_if_they_load():
+    """The home page's 24-hour lines, or none: an error page renders even with the database down."""
+    try:
+        choices.sync()  # as the home page: the recent answer of this index's generation
+        return recent.answer(("hotlines",), _hotlines)
+    except Exception:
+        return []
+
+
+def _error_page_context():
+    # The language links lead to each language's home page: the address asked for
+    # exists in none, and a 404 must not repeat it (it may name a hidden listing).
+    links = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            links.append((code, get_language_info(code)["name_local"], reverse("directory:home")))
+    return {"hotlines": _hotlines_if_they_load(), "language_links": links}
+
+
+def page_not_found(request, exception):
+    """404, in the language of the address (/es/...), with the search box and the hotlines."""
+    return render(request, "404.html", _error_page_context(), status=404)
+
+
+def server_error(request):
+    """500, with the search box and the hotlines if they load; never an error itself."""
+    try:
+        return render(request, "500.html", _error_page_context(), status=500)
+    except Exception:
+        # Whatever broke may break the page too (templates, sessions): plain text, same language.
+        message = escape(_("Something went wrong on our side. Please try again in a moment."))
+        return HttpResponseServerError(
+            f'<!doctype html><html lang="{get_language()}"><meta charset="utf-8">'
+            f"<title>{message}</title><h1>{message}</h1></html>",
+            content_type="text/html; charset=utf-8",
+        )

@@ -206,7 +206,9 @@ def _surfaces(client):
         urls.append(f"/search/sheet/?{search}")
     for word, *_rest in CANARIES.values():
         urls += [f"/o/{word.lower()}/", f"/o/{word.lower()}/report/", f"/o/{word.lower()}-old/"]
-    urls += ["/o/no-such-listing/"]
+        # The QR code of a hidden listing's page (directory/share.py): 404 as the page.
+        urls.append(f"/share/qr.svg?path=%2Fo%2F{word.lower()}%2F")
+    urls += ["/o/no-such-listing/", "/share/qr.svg?path=%2Fo%2Fopen-harbor%2F"]
     return urls + [f"/es{url}" for url in urls if url not in ("/robots.txt", "/sitemap.xml")]
 
 
@@ -228,6 +230,8 @@ def _without_echo(url, body):
             quote_plus(value),
             quote(value),
             escape(quote_plus(value)),
+            # The share block's mailto:, sms: and QR code links quote the page's link again.
+            quote(quote_plus(value), safe=""),
         }:
             body = body.replace(form, "")
     return body
@@ -243,6 +247,7 @@ def test_no_public_surface_shows_or_counts_a_hidden_listing(client, world):
     for slug in ("zorblatt", "quibbleford", "wexmoorin", "plonkhaven"):
         assert with_canaries[f"/o/{slug}/"][0] == 404
         assert with_canaries[f"/o/{slug}-old/"][0] == 404
+        assert with_canaries[f"/share/qr.svg?path=%2Fo%2F{slug}%2F"][0] == 404
     assert "Open Harbor" in with_canaries["/search/?near=Pasadena%2C+CA"][1]
     assert "Eastside Clinic" in with_canaries["/search/export.csv?"][1]
 

@@ -106,4 +106,4 @@ def test_the_verification_note_says_when_and_warns_when_stale(settings):
     assert "Last verified March 2020" in note(stale) and "out of date" in note(stale)
     assert "Not yet verified" in note(never)
     with translation.override("es"):
-        assert "Verificado por última vez en marzo 2020" in note(stale)
+        assert "Verificado por última vez en marzo de 2020" in note(stale)
