@@ -20,7 +20,9 @@ _HOURS_ORDER = {"always": 0, "open": 1, "opens": 2}
 def kinds(organization):
     """The organization's kinds, as labels, from its search entry's `k:` tags."""
     tags = getattr(organization, "index_tags", None) or []
-    return [str(_KIND_LABELS[tag[2:]]) for tag in tags if tag[2:] in _KIND_LABELS and tag[:2] == "k:"]
+    return [
+        str(_KIND_LABELS[tag[2:]]) for tag in tags if tag[2:] in _KIND_LABELS and tag[:2] == "k:"
+    ]
 
 
 @register.filter
@@ -31,7 +33,10 @@ def soonest_open(organization):
         return None
     return min(
         services,
-        key=lambda s: (_HOURS_ORDER[s.hours_status[0]], s.hours_status[0] == "opens" and s.hours_status[1]),
+        key=lambda s: (
+            _HOURS_ORDER[s.hours_status[0]],
+            s.hours_status[0] == "opens" and s.hours_status[1],
+        ),
     )
 
 

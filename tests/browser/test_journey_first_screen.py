@@ -5,6 +5,7 @@
   most 3 taps and 1 typed word.
 - A 24-hour rapid-response line: from the home page, 1 tap calls it, and its
   label says which area it serves.
+- On a wide screen, the filters are a sidebar beside the results.
 
 Taps are counted as the test makes them. Typing a word into a field (putting the
 cursor there included) is the typed word, counted apart.
@@ -13,11 +14,13 @@ cursor there included) is the typed word, counted apart.
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from directory.models import PhoneType
 from tests.browser.checks import assert_only_own_origin, save_screenshot
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.directory_data import RESULTS_QUERY
 from tests.factories import make_location, make_organization, make_phone, make_service
 
 pytestmark = pytest.mark.browser
@@ -166,3 +169,25 @@ def test_one_tap_calls_the_24_hour_line_labelled_with_its_area(
     assert visitor.taps == 1 and visitor.words == 0
     assert page.evaluate("window.opened") == "tel:+13235550105"
     assert_only_own_origin(context, live_server.url)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_on_a_wide_screen_the_filters_are_a_sidebar_beside_the_results(
+    javascript, directory, open_context
+):
+    page = open_context(DESKTOP, java_script_enabled=javascript).new_page()
+    page.goto(reverse("directory:search") + RESULTS_QUERY)
+
+    filters = page.locator("details.search__filters")
+    sidebar, results = _box(filters), _box(page.locator(".results"))
+    assert sidebar["x"] + sidebar["width"] <= results["x"]
+    assert abs(sidebar["y"] - results["y"]) < 20
+    # filters.js opens them beside the results; without it they open on a click.
+    if javascript:
+        assert filters.get_attribute("open") is not None
+        assert page.get_by_role("button", name="Apply filters").is_visible()
+    else:
+        assert filters.get_attribute("open") is None
+        filters.locator("summary").click()
+        assert page.get_by_role("button", name="Apply filters").is_visible()
+    assert _box(page.locator(".results__list .result").first)["y"] < DESKTOP["height"]
