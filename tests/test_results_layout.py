@@ -283,3 +283,11 @@ def test_home_hotlines_take_three_queries(client, django_assert_num_queries):
 
     with django_assert_num_queries(3):
         assert [phone.number for phone in twenty_four_hour_lines()] == ["(323) 555-0105"]
+
+
+def test_a_card_shows_the_best_hours_of_its_matching_services(client, listings):
+    make_hours(listings.services.get(), (date.today().weekday() + 2) % 7, (9, 0), (10, 0))
+    assert "Closed now. Opens" in _text(_card(client))
+    make_service(listings, "Hotline", open_24_7=True)
+    text = _text(_card(client))
+    assert "Open 24 hours" in text and "Closed now" not in text

@@ -4,6 +4,8 @@ Read from what the results page already loaded (the search entry's tags and
 the matching services with their hours, languages and fees): no query.
 """
 
+from datetime import datetime
+
 from django import template
 
 from ..models import Fee, Kind
@@ -20,9 +22,8 @@ _HOURS_ORDER = {"always": 0, "open": 1, "opens": 2}
 def kinds(organization):
     """The organization's kinds, as labels, from its search entry's `k:` tags."""
     tags = getattr(organization, "index_tags", None) or []
-    return [
-        str(_KIND_LABELS[tag[2:]]) for tag in tags if tag[2:] in _KIND_LABELS and tag[:2] == "k:"
-    ]
+    codes = [tag[2:] for tag in tags if tag.startswith("k:")]
+    return [str(_KIND_LABELS[code]) for code in codes if code in _KIND_LABELS]
 
 
 @register.filter
@@ -31,13 +32,13 @@ def soonest_open(organization):
     services = [s for s in organization.matching_services if s.hours_status[0] in _HOURS_ORDER]
     if not services:
         return None
-    return min(
-        services,
-        key=lambda s: (
-            _HOURS_ORDER[s.hours_status[0]],
-            s.hours_status[0] == "opens" and s.hours_status[1],
-        ),
-    )
+
+    def best_first(service):
+        state, when = service.hours_status
+        # Of services opening later, the one opening first.
+        return (_HOURS_ORDER[state], when if state == "opens" else datetime.min)
+
+    return min(services, key=best_first)
 
 
 @register.filter
