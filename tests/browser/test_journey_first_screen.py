@@ -5,6 +5,7 @@
   most 3 taps and 1 typed word.
 - A 24-hour rapid-response line: from the home page, 1 tap calls it, and its
   label says which area it serves.
+- A listing's call, text and directions are on its first screen.
 - On a wide screen, the filters are a sidebar beside the results.
 
 Taps are counted as the test makes them. Typing a word into a field (putting the
@@ -21,7 +22,13 @@ from directory.models import PhoneType
 from tests.browser.checks import assert_only_own_origin, save_screenshot
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.directory_data import RESULTS_QUERY
-from tests.factories import make_location, make_organization, make_phone, make_service
+from tests.factories import (
+    make_location,
+    make_organization,
+    make_phone,
+    make_service,
+    make_term,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -109,6 +116,25 @@ def test_free_deportation_help_open_now_is_on_the_first_screen(
     assert_only_own_origin(context, live_server.url)
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_listing_opens_with_call_text_and_directions_on_the_first_screen(
+    language, directory, open_context
+):
+    make_phone("(213) 555-0999", organization=directory.first, type=PhoneType.TEXT)
+    page = open_context(PHONE).new_page()
+    with translation.override(language):
+        page.goto(directory.first.get_absolute_url())
+        actions = page.locator(".listing-actions")
+        assert_on_first_screen(actions.locator('a[href="tel:+12135550000"]'))
+        assert_on_first_screen(actions.locator('a[href="sms:+12135550999"]'))
+        assert_on_first_screen(actions.get_by_role("link", name=_("Directions")))
+        assert_on_first_screen(actions.locator("address"))
+        # Hours and what to bring come next.
+        hours = page.get_by_role("heading", name=_("Hours and what to bring"))
+        assert _box(hours)["y"] > _box(actions)["y"]
+    save_screenshot(page, f"journey-listing-top-{language}")
+
+
 @pytest.fixture
 def hotlines(transactional_db):
     """Two 24-hour rapid-response lines, one in Los Angeles and one in Chicago."""
@@ -128,6 +154,25 @@ def hotlines(transactional_db):
             description="Rapid response hotline, 24 hours",
         )
     return lines
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_rapid_response_quick_path_shows_a_line_to_call_on_the_first_screen(
+    language, hotlines, open_context
+):
+    response = make_term("rapid-response", "Rapid response and hotlines")
+    for phone in hotlines.values():
+        phone.service.taxonomy_terms.set([response])
+    page = open_context(PHONE).new_page()
+    visitor = Visitor(page)
+    with translation.override(language):
+        page.goto("/" if language == "en" else "/es/")
+        visitor.tap(page.get_by_role("link", name=_("Rapid-response hotlines")), navigates=True)
+    assert "category=rapid-response" in page.url
+    first = page.locator(".results__list .result").first
+    assert_on_first_screen(first.locator(".result__name"))
+    assert_on_first_screen(first.locator("a.call"))
+    assert visitor.taps == 1
 
 
 # What a tap on a link opened: the browser cannot place a call here, so the
