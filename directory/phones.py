@@ -59,3 +59,18 @@ def attach_phones(organizations, services):
     for listing, found in [(o, own) for o in organizations] + [(s, theirs) for s in services]:
         listing._prefetched_objects_cache = getattr(listing, "_prefetched_objects_cache", {})
         listing._prefetched_objects_cache["phones"] = found.get(listing.pk, [])
+
+
+def call_and_text(organization, services=()):
+    """Return (number to call, number to text) for the top of an organization's page.
+
+    The best of all its lines and its services' (a 24-hour hotline first, the
+    organization's own before a service's of the same kind); either may be
+    None. Never a fax. Reads `phones.all()`, so prefetch them.
+    """
+    phones = in_offer_order(
+        [*organization.phones.all(), *(p for service in services for p in service.phones.all())]
+    )
+    call = next((p for p in phones if p.type in (PhoneType.HOTLINE, PhoneType.VOICE)), None)
+    text = next((p for p in phones if p.type == PhoneType.TEXT), None)
+    return call, text

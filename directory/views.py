@@ -22,14 +22,12 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import choices, exports, facets, hours, hsds, phones, recent, share
+from . import choices, exports, facets, hotlines, hours, hsds, phones, recent, share
 from .filters import DirectoryFilter
 from .forms import ReportForm, SuggestionForm
 from .models import (
     Organization,
     OrganizationRedirect,
-    Phone,
-    PhoneType,
     Service,
     ServiceLanguage,
     Visibility,
@@ -60,25 +58,24 @@ def _without(request, name, value=None):
 
 
 def _active_filters(request, filterset):
-    """Return [(label, url that removes it)] for each value the search uses."""
+    """Return the chips: [(filter label, value label, url that removes it)] for each value in use.
+
+    Not the words and the place, which stay in their own fields above the results.
+    """
     active = []
     data = filterset.form.cleaned_data
     for name, field in filterset.form.fields.items():
         value = data.get(name)
-        if name in ("sort", "radius") or value in (None, "", [], False):
+        if name in ("q", "near", "sort", "radius") or value in (None, "", [], False):
             continue
+        labels = dict((str(k), v) for k, v in getattr(field, "choices", ()))
         if isinstance(value, list):
-            labels = dict((str(k), v) for k, v in field.choices)
             for code in value:
-                active.append(
-                    (f"{field.label}: {labels.get(code, code)}", _without(request, name, code))
-                )
+                active.append((field.label, labels.get(code, code), _without(request, name, code)))
         elif isinstance(value, bool):
-            active.append((str(field.label), _without(request, name)))
+            active.append(("", field.label, _without(request, name)))
         else:
-            labels = dict((str(k), v) for k, v in getattr(field, "choices", ()))
-            shown = labels.get(str(value), value)
-            active.append((f"{field.label}: {shown}", _without(request, name)))
+            active.append((field.label, labels.get(str(value), value), _without(request, name)))
     return active
 
 
@@ -122,24 +119,13 @@ def _submit(request, form, template, context, thanks_url):
     return render(request, template, {"form": form, **context}, status=status)
 
 
-def _hotlines():
-    hotlines = list(
-        Phone.objects.public()
-        .filter(is_24_hours=True)
-        .exclude(type=PhoneType.FAX)
-        .select_related("organization", "service__organization")
-        .order_by("number")[:12]
-    )
-    for phone in hotlines:
-        phone.owner = phone.organization or phone.service.organization
-    return hotlines
-
-
 def home(request):
     # The same for every visitor until a listing changes (directory/recent.py).
     choices.sync()
     return render(
-        request, "directory/home.html", {"hotlines": recent.answer(("hotlines",), _hotlines)}
+        request,
+        "directory/home.html",
+        {"hotlines": recent.answer(("hotlines",), hotlines.twenty_four_hour_lines)},
     )
 
 
@@ -175,6 +161,7 @@ def _results(entries, filterset):
         organization.distance = getattr(entry, "distance", None)
         organization.distance_is_approximate = getattr(entry, "distance_is_approximate", False)
         organization.places = entry.places
+        organization.index_tags = entry.tags  # the card's "what it is" (its kinds)
         organizations.append(organization)
     prefetch_related_objects(
         organizations,
@@ -213,12 +200,14 @@ def search(request):
         )
     page = paginator.get_page(asked or 1)
     page.object_list = _results(_page_entries(filterset, page), filterset)
+    active_filters = _active_filters(request, filterset)
     context = {
         "filter": filterset,
         "page": page,
         "count": count,
         "facets": facet_options,
-        "active_filters": _active_filters(request, filterset),
+        "active_filters": active_filters,
+        "filters_count": len(active_filters),
         "drop": _filter_to_drop(request, filterset) if count == 0 else None,
         # Shown inline, not through django.contrib.messages: its storage would
         # set a cookie on an anonymous visitor.
@@ -431,7 +420,7 @@ def _hotlines_if_they_load():
     """The home page's 24-hour lines, or none: an error page renders even with the database down."""
     try:
         choices.sync()  # as the home page: the recent answer of this index's generation
-        return recent.answer(("hotlines",), _hotlines)
+        return recent.answer(("hotlines",), hotlines.twenty_four_hour_lines)
     except Exception:
         return []
 

@@ -61,7 +61,7 @@ def _plant():
 
 # -- what the attacker sees
 
-_RESULT = re.compile(r'<h3 class="result__name"><a [^>]*>([^<]+)</a></h3>.*?</p>', re.DOTALL)
+_RESULT = re.compile(r'<h3 class="result__name"><a [^>]*>([^<]+)</a></h3>.*?</article>', re.DOTALL)
 _DISTANCE = re.compile(r'<span class="result__distance">([^<]*)</span>')
 
 

@@ -111,7 +111,7 @@ def test_the_404_page_renders_when_the_database_is_down(visitor, monkeypatch):
     def database_down():
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr(views, "_hotlines", database_down)
+    monkeypatch.setattr(views.hotlines, "twenty_four_hour_lines", database_down)
     monkeypatch.setattr(views.recent, "answer", lambda key, compute: compute())
     r = visitor.get("/es/no-such-page/")
     assert r.status_code == 404

@@ -25,8 +25,9 @@ def assert_accessible(page):
 
 def assert_only_own_origin(context, origin):
     """Every request the visitor's browser made went to our own server."""
-    # data: URLs never leave the browser, so they are not requests to anyone.
-    urls = [r.url for r in context.requests if not r.url.startswith("data:")]
+    # data: URLs never leave the browser, and a tapped tel: or sms: link opens
+    # the phone's dialer: neither is a request to anyone.
+    urls = [r.url for r in context.requests if not r.url.startswith(("data:", "tel:", "sms:"))]
     assert urls, "no request was recorded"
     assert [url for url in urls if not url.startswith(origin + "/")] == []
 
@@ -93,3 +94,26 @@ def assert_text_zooms_to_200_percent(page):
         assert_fits_width(page)
     finally:
         page.evaluate("document.documentElement.style.fontSize = ''")
+
+
+# Every visible control and link, line by line: WCAG 2.5.8 asks for targets of at
+# least 24 x 24 px. Off-screen ones (the skip link, the robots' trap) are left out.
+_SMALL_TARGETS = """() => [...document.querySelectorAll(
+    'a[href], button, input:not([type=hidden]), select, textarea, summary')]
+  .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden')
+  .filter(el => el.getBoundingClientRect().right > 0)
+  .filter(el => el.getBoundingClientRect().width < 23.5
+                || [...el.getClientRects()].some(line => line.height < 23.5))
+  .map(el => `${el.outerHTML.slice(0, 80)}: ${[...el.getClientRects()]
+    .map(b => `${Math.round(b.width)}x${Math.round(b.height)}`).join(', ')}`)"""
+
+# Call buttons (a result's, the top of a listing's, a hotline's) are 44 px tall.
+_SMALL_CALL_BUTTONS = """() => [...document.querySelectorAll('a.call')]
+  .filter(el => el.getClientRects().length)
+  .filter(el => el.getBoundingClientRect().height < 43.5)
+  .map(el => `${el.outerHTML.slice(0, 80)}: ${Math.round(el.getBoundingClientRect().height)} px`)"""
+
+
+def assert_targets_large_enough(page):
+    assert page.evaluate(_SMALL_TARGETS) == []
+    assert page.evaluate(_SMALL_CALL_BUTTONS) == []

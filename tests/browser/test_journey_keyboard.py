@@ -69,6 +69,12 @@ def test_keyboard_journey(directory, open_context):
         page.keyboard.press("Enter")
     assert page.locator(".results__list > li").count() == 20
 
+    # "Open now" sits beside the Search button, before the filters.
+    open_now = page.get_by_role("checkbox", name=re.compile(r"^Open now"))
+    tab_to(page, open_now)
+    page.keyboard.press("Space")
+    assert open_now.is_checked()
+    # On a wide screen the filters are a sidebar, opened by filters.js.
     filters = page.locator("details.search__filters")
     if filters.get_attribute("open") is None:
         tab_to(page, filters.locator("summary"))
@@ -81,10 +87,6 @@ def test_keyboard_journey(directory, open_context):
     tab_to(page, page.get_by_role("radio", name="Any cost"))
     page.keyboard.press("ArrowDown")
     assert page.get_by_role("radio", name=re.compile(r"^Free only")).is_checked()
-    open_now = page.get_by_role("checkbox", name=re.compile(r"^Open now"))
-    tab_to(page, open_now)
-    page.keyboard.press("Space")
-    assert open_now.is_checked()
     tab_to(page, page.get_by_role("button", name="Apply filters"))
     with page.expect_navigation():
         page.keyboard.press("Enter")

@@ -3,6 +3,7 @@
 From the home page they search for a free deportation-defense provider that
 speaks Spanish near a ZIP code, narrow to "open now", open the first result,
 find a phone link and the hours, switch the page to Spanish and print it.
+The filters wait, closed, behind "Filters (n)" on every results page.
 """
 
 import re
@@ -25,16 +26,18 @@ def search_for_free_spanish_deportation_defense(page):
         page.get_by_role("button", name="Search", exact=True).tap()
 
     filters = page.locator("details.search__filters")
-    if filters.get_attribute("open") is None:
-        filters.locator("summary").tap()
+    assert filters.get_attribute("open") is None
+    filters.locator("summary").tap()
     page.get_by_role("checkbox", name=re.compile(r"^Spanish")).tap()
     page.get_by_role("radio", name=re.compile(r"^Free only")).tap()
     with page.expect_navigation():
         page.get_by_role("button", name="Apply filters").tap()
+    assert page.locator("details.search__filters").get_attribute("open") is None
 
+    # "Open now" sits beside the Search button, outside the filters.
     page.get_by_role("checkbox", name=re.compile(r"^Open now")).tap()
     with page.expect_navigation():
-        page.get_by_role("button", name="Apply filters").tap()
+        page.get_by_role("button", name="Search", exact=True).tap()
     return page.locator(".results__list .result__name").all_inner_texts()
 
 

@@ -3,7 +3,8 @@
 Each visit saves a full-page screenshot to test-artifacts/screenshots/ and
 checks accessibility (axe-core, WCAG 2.1 AA), privacy (own origin only, no
 cookie but the CSRF cookie on form pages, no storage), that no request is
-wasted, and layout (no sideways scrolling, text zoom to 200%).
+wasted, and layout (no sideways scrolling, text zoom to 200%, targets of at
+least 24 px and call buttons of 44 px).
 """
 
 import pytest
@@ -16,6 +17,7 @@ from tests.browser.checks import (
     assert_leaves_no_trace,
     assert_no_wasted_request,
     assert_only_own_origin,
+    assert_targets_large_enough,
     assert_text_zooms_to_200_percent,
     save_screenshot,
 )
@@ -62,6 +64,7 @@ def test_public_page(name, width, language, directory, open_context, live_server
     assert page.evaluate("document.documentElement.clientWidth") <= viewport["width"]
     assert_accessible(page)
     assert_fits_width(page)
+    assert_targets_large_enough(page)
     assert_text_zooms_to_200_percent(page)
     assert_only_own_origin(context, live_server.url)
     assert_no_wasted_request(context)
