@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import choices, geo, hours, search, spelling
+from . import choices, geo, hours, search, spelling, synonyms
 from .choices import memoized
 from .models import (
     DetentionFacility,
@@ -228,18 +228,36 @@ class DirectoryFilter(django_filters.FilterSet):
         return search.query_words(q or "")
 
     @cached_property
-    def query_words(self):
-        """The words searched for: the typed ones, with typos corrected (directory/spelling.py).
+    def groups(self):
+        """What the words typed mean: groups a listing must each match (directory/synonyms.py).
 
-        `corrected` holds them when a correction was made, for "Showing results for".
-        A search typed as `=words` is taken as typed.
+        Words the vocabulary does not know have their typos corrected
+        (directory/spelling.py); `corrected` then holds the words searched
+        for, for "Showing results for". A search typed as `=words` is not
+        corrected.
         """
-        q = (self.form.cleaned_data.get("q") or "") if self.typed else ""
-        if q.startswith("="):
-            return self.typed
-        words = [correction or word for word, correction in spelling.correct(self.typed)]
-        self.corrected = words if words != self.typed else None
-        return words
+        return self._understood(correct=not self._as_typed())
+
+    def _as_typed(self):
+        return ((self.form.cleaned_data.get("q") or "") if self.typed else "").startswith("=")
+
+    def _understood(self, correct=True):
+        vocabulary = synonyms.vocabulary()
+        groups = vocabulary.understand(self.typed)
+        unknown = [g.shown for g in groups if not g.known]
+        if not correct or not unknown:
+            return groups
+        corrections = dict(spelling.correct(unknown, extra=vocabulary.spelling))
+        if not any(corrections.values()):
+            return groups
+        groups = [
+            vocabulary.word_group(corrections[g.shown])
+            if not g.known and corrections.get(g.shown)
+            else g
+            for g in groups
+        ]
+        self.corrected = [corrections.get(word) or word for word in self.typed]
+        return groups
 
     corrected = None
 
@@ -254,7 +272,7 @@ class DirectoryFilter(django_filters.FilterSet):
     def search_as_typed(self):
         """Drop the typo corrections (they found nothing) and search again."""
         self.corrected = None
-        self.__dict__["query_words"] = self.typed
+        self.__dict__["groups"] = self._understood(correct=False)
         self.entries, self.services = self.apply(self.form.cleaned_data)
 
     @property
@@ -357,7 +375,7 @@ class DirectoryFilter(django_filters.FilterSet):
         if data.get("credential"):
             entries = entries.filter(tags__has_any=[f"cr:{code}" for code in data["credential"]])
         if data.get("q"):
-            entries = search.matching(entries, self.query_words)
+            entries = search.matching(entries, self.groups)
         if data.get("near") and self.point:
             entries = near(entries, self.point, data.get("radius") or DEFAULT_RADIUS)
         return entries, services
