@@ -15,8 +15,8 @@ from .models import (
     Location,
     Organization,
     Schedule,
-    Service,
     SearchSynonym,
+    Service,
     ServiceLanguage,
     TaxonomyTerm,
 )
