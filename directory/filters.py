@@ -276,14 +276,19 @@ class DirectoryFilter(django_filters.FilterSet):
         self.entries, self.services = self.apply(self.form.cleaned_data)
 
     @property
-    def point(self):
-        """The (lat, lon) searched near, or None."""
-        if not hasattr(self, "_point"):
+    def place(self):
+        """The Place searched near (directory/geo.py), or None."""
+        if not hasattr(self, "_place"):
             near = (
                 self.form.cleaned_data.get("near") if self.is_bound and self.form.is_valid() else ""
             )
-            self._point = geo.locate(near) if near else None
-        return self._point
+            self._place = geo.find_place(near) if near else None
+        return self._place
+
+    @property
+    def point(self):
+        """The (lat, lon) searched near, or None."""
+        return self.place.point if self.place else None
 
     def filter_queryset(self, queryset):
         """The organizations matching the form, for exports and the resource sheet.
@@ -305,10 +310,27 @@ class DirectoryFilter(django_filters.FilterSet):
             label = self.form.fields[name].label if name in self.form.fields else name
             self.notices.append(_UNUSABLE % {"filter": label})
         near = self.form.cleaned_data.get("near")
-        if near and self.point is None:
+        if near and self.place is None:
             self.notices.append(
-                _("We could not find “%(place)s”. Try a 5-digit ZIP code or “City, ST”.")
+                _(
+                    "We could not find the place “%(place)s”, so the results are not limited "
+                    "by distance. Try a ZIP code (90033), a city (Fresno, CA) or a "
+                    "neighborhood (Boyle Heights)."
+                )
                 % {"place": near[:100]}
+            )
+        elif near and self.place.corrected:
+            self.notices.append(
+                _("We could not find “%(typed)s”, so we used the nearest name: %(place)s.")
+                % {"typed": near[:100], "place": self.place.name}
+            )
+        elif near and self.place.others:
+            self.notices.append(
+                _(
+                    "Several places are called “%(typed)s”: these results are near %(place)s. "
+                    "For another one, add its state, as in “%(example)s”."
+                )
+                % {"typed": near[:100], "place": self.place.name, "example": self.place.others[0]}
             )
 
     def active(self, data):
