@@ -1529,9 +1529,9 @@ class SearchSynonym(CleanTextMixin, models.Model):
         max_length=200,
         blank=True,
         help_text=_(
-            "Separated by commas: free, sliding, detention, remote, 24h, doj, attorney, "
-            "accredited, or a kind of organization (faith, legal ...). The words also find "
-            "listings with it."
+            "Separated by commas: free, sliding, detention, remote, 24h, nationwide, doj, "
+            "attorney, accredited, kind:<kind of organization> (kind:faith) or "
+            "serves:<population> (serves:youth). The words also find listings with it."
         ),
     )
     notes = models.TextField(_("notes"), blank=True, help_text=_("For curators: why, sources."))

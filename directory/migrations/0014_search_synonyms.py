@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('is_stop_words', models.BooleanField(default=False, help_text='Words a search ignores (de, the, near), unless nothing else was typed. The concept and the fields below are then not used.', verbose_name='stop words')),
                 ('languages', models.CharField(blank=True, help_text='Language codes, separated by commas (ko, or zh, yue): the words name a language, so they also find every service offered in it.', max_length=100, verbose_name='names these languages')),
                 ('categories', models.CharField(blank=True, help_text='Category codes, separated by commas (legal.asylum): the words also find every service in these categories and the ones below them.', max_length=300, verbose_name='stands for these categories')),
-                ('filters', models.CharField(blank=True, help_text='Separated by commas: free, sliding, detention, remote, 24h, doj, attorney, accredited, or a kind of organization (faith, legal ...). The words also find listings with it.', max_length=200, verbose_name='stands for these filters')),
+                ('filters', models.CharField(blank=True, help_text='Separated by commas: free, sliding, detention, remote, 24h, nationwide, doj, attorney, accredited, kind:<kind of organization> (kind:faith) or serves:<population> (serves:youth). The words also find listings with it.', max_length=200, verbose_name='stands for these filters')),
                 ('notes', models.TextField(blank=True, help_text='For curators: why, sources.', verbose_name='notes')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
                 ('is_stop_words', models.BooleanField(default=False, help_text='Words a search ignores (de, the, near), unless nothing else was typed. The concept and the fields below are then not used.', verbose_name='stop words')),
                 ('languages', models.CharField(blank=True, help_text='Language codes, separated by commas (ko, or zh, yue): the words name a language, so they also find every service offered in it.', max_length=100, verbose_name='names these languages')),
                 ('categories', models.CharField(blank=True, help_text='Category codes, separated by commas (legal.asylum): the words also find every service in these categories and the ones below them.', max_length=300, verbose_name='stands for these categories')),
-                ('filters', models.CharField(blank=True, help_text='Separated by commas: free, sliding, detention, remote, 24h, doj, attorney, accredited, or a kind of organization (faith, legal ...). The words also find listings with it.', max_length=200, verbose_name='stands for these filters')),
+                ('filters', models.CharField(blank=True, help_text='Separated by commas: free, sliding, detention, remote, 24h, nationwide, doj, attorney, accredited, kind:<kind of organization> (kind:faith) or serves:<population> (serves:youth). The words also find listings with it.', max_length=200, verbose_name='stands for these filters')),
                 ('notes', models.TextField(blank=True, help_text='For curators: why, sources.', verbose_name='notes')),
             ],
             options={
