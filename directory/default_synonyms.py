@@ -19,7 +19,7 @@ STOP_WORDS = {
         "a, an, the, and, or, of, for, in, on, at, to, with, by, from, my, me, i, we, our, "
         "is, are, am, be, can, do, does, who, where, what, how, that, this, there, some, "
         "any, near, nearby, around, close, closest, need, needs, want, looking, look, find, "
-        "get, please, someone, somebody, people, person, help, services, service, "
+        "get, please, someone, somebody, people, person, help, services, service, speak, speaks, "
         "organization, organizations, place, places"
     ),
     "es": (
@@ -27,7 +27,7 @@ STOP_WORDS = {
         "para, por, que, mi, mis, me, yo, su, sus, tu, tus, nos, se, es, son, hay, donde, "
         "como, cual, quien, cerca, cercano, cercana, cercanos, necesito, necesita, "
         "necesitamos, busco, buscando, quiero, ayuda, ayudar, favor, alguien, servicio, "
-        "servicios, organizacion, organizaciones, lugar, lugares"
+        "servicios, organizacion, organizaciones, lugar, lugares, habla, hable, hablan, hablen"
     ),
     "tl": "ang, ng, sa, mga, ko, kailangan, tulong",
     "vi": "tôi, cần, giúp, của, và, cho",

@@ -50,6 +50,7 @@ SPANISH_STATES = {
 # Short names people use for a few cities.
 NICKNAMES = {
     "la": ("los angeles", "CA"),
+    "l a": ("los angeles", "CA"),
     "nyc": ("new york", "NY"),
     "sf": ("san francisco", "CA"),
     "nueva york": ("new york", "NY"),
