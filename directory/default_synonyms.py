@@ -41,7 +41,9 @@ CONCEPTS = [
         {"categories": "legal", "filters": "attorney, accredited"},
         {
             "en": (
-                "lawyer, attorney, legal, legal aid, legal help, legal advice, legal services, "
+                # Not "legal" alone: most legal listings say it already, and a
+                # search for the commonest word must stay as fast (docs/search.md).
+                "lawyer, attorney, legal aid, legal help, legal advice, legal services, "
                 "legal representation, legal counsel, immigration lawyer, pro bono lawyer"
             ),
             "es": (

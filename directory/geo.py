@@ -260,7 +260,7 @@ def _corrected(name, state):
     from .spelling import edits, similarity
 
     typed = key(name)
-    if len(typed) < 4:
+    if not 4 <= len(typed) <= 60:  # longer is no place name, and costs more to compare
         return None
     names = _tables()[2]
     scored = []

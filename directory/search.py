@@ -98,13 +98,13 @@ def matching(entries, groups):
     if connection.vendor == "postgresql":
         return _postgres(entries, groups, shown)
     for group in groups:
-        condition = Q()
+        # SQLite tries the alternatives in order and stops at the first that
+        # matches: the tags first (one short column), then the words typed.
+        condition = Q(tags__has_any=list(group.tags)) if group.tags else Q()
         for alternative in group.alternatives:
             condition |= Q(
                 *(Q(text__startswith=word) | Q(text__contains=f" {word}") for word in alternative)
             )
-        if group.tags:
-            condition |= Q(tags__has_any=list(group.tags))
         entries = entries.filter(condition)
     return entries.annotate(rank=_name_bonus(shown))
 
@@ -141,5 +141,7 @@ def _postgres(entries, groups, shown):
             entries = entries.filter(
                 Q(document=_raw(_tsquery(group))) | Q(tags__has_any=list(group.tags))
             )
-    anything = " | ".join(_tsquery(g) for g in groups)
-    return entries.annotate(rank=_name_bonus(shown) + SearchRank(F("document"), _raw(anything)))
+    # Ranked by the words typed (each group's first alternative): what someone
+    # typed outranks its synonyms, and the rank costs what it did before them.
+    typed = " | ".join(" & ".join(f"{w}:*" for w in g.alternatives[0]) for g in groups)
+    return entries.annotate(rank=_name_bonus(shown) + SearchRank(F("document"), _raw(typed)))

@@ -169,8 +169,12 @@ class Vocabulary:
         )
 
     def _searchable(self, phrase):
-        """A phrase as the index is searched for it: without its stop words (unless all are)."""
-        kept = tuple(w for w in phrase if w not in self.stop)
+        """A phrase as the index is searched for it: without its stop words and single letters.
+
+        Unless nothing else is left. A phrase matches listings with all its
+        words anywhere, so "de" or the "t" of "t visa" would only slow it down.
+        """
+        kept = tuple(w for w in phrase if w not in self.stop and len(w) > 1)
         return kept or phrase
 
     @staticmethod
