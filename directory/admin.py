@@ -52,6 +52,7 @@ from .models import (
     PopulationServed,
     Report,
     Schedule,
+    SearchSynonym,
     Service,
     ServiceAtLocation,
     ServiceLanguage,
@@ -799,6 +800,33 @@ class TaxonomyTermAdmin(admin.ModelAdmin):
 class LanguageAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "native_name"]
     search_fields = ["code", "name", "native_name"]
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(SimpleHistoryAdmin):
+    """The words the public search understands (directory/synonyms.py, docs/search.md).
+
+    A change applies to the next search in every process: saving renews the
+    index's generation token (directory/signals.py).
+    """
+
+    list_display = ["concept", "language", "words", "stands_for", "is_stop_words"]
+    list_filter = ["language", "is_stop_words"]
+    search_fields = ["concept", "words", "notes"]
+    fields = [
+        "concept",
+        "language",
+        "words",
+        "is_stop_words",
+        "languages",
+        "categories",
+        "filters",
+        "notes",
+    ]
+
+    @admin.display(description=_("also finds"))
+    def stands_for(self, obj):
+        return ", ".join(part for part in (obj.languages, obj.categories, obj.filters) if part)
 
 
 @admin.register(DetentionFacility)

@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import choices, geo, hours, search, spelling
+from . import choices, geo, hours, search, spelling, synonyms
 from .choices import memoized
 from .models import (
     DetentionFacility,
@@ -228,18 +228,36 @@ class DirectoryFilter(django_filters.FilterSet):
         return search.query_words(q or "")
 
     @cached_property
-    def query_words(self):
-        """The words searched for: the typed ones, with typos corrected (directory/spelling.py).
+    def groups(self):
+        """What the words typed mean: groups a listing must each match (directory/synonyms.py).
 
-        `corrected` holds them when a correction was made, for "Showing results for".
-        A search typed as `=words` is taken as typed.
+        Words the vocabulary does not know have their typos corrected
+        (directory/spelling.py); `corrected` then holds the words searched
+        for, for "Showing results for". A search typed as `=words` is not
+        corrected.
         """
-        q = (self.form.cleaned_data.get("q") or "") if self.typed else ""
-        if q.startswith("="):
-            return self.typed
-        words = [correction or word for word, correction in spelling.correct(self.typed)]
-        self.corrected = words if words != self.typed else None
-        return words
+        return self._understood(correct=not self._as_typed())
+
+    def _as_typed(self):
+        return ((self.form.cleaned_data.get("q") or "") if self.typed else "").startswith("=")
+
+    def _understood(self, correct=True):
+        vocabulary = synonyms.vocabulary()
+        groups = vocabulary.understand(self.typed)
+        unknown = [g.shown for g in groups if not g.known]
+        if not correct or not unknown:
+            return groups
+        corrections = dict(spelling.correct(unknown, extra=vocabulary.spelling))
+        if not any(corrections.values()):
+            return groups
+        groups = [
+            vocabulary.word_group(corrections[g.shown])
+            if not g.known and corrections.get(g.shown)
+            else g
+            for g in groups
+        ]
+        self.corrected = [corrections.get(word) or word for word in self.typed]
+        return groups
 
     corrected = None
 
@@ -254,18 +272,23 @@ class DirectoryFilter(django_filters.FilterSet):
     def search_as_typed(self):
         """Drop the typo corrections (they found nothing) and search again."""
         self.corrected = None
-        self.__dict__["query_words"] = self.typed
+        self.__dict__["groups"] = self._understood(correct=False)
         self.entries, self.services = self.apply(self.form.cleaned_data)
+
+    @property
+    def place(self):
+        """The Place searched near (directory/geo.py), or None."""
+        if not hasattr(self, "_place"):
+            near = (
+                self.form.cleaned_data.get("near") if self.is_bound and self.form.is_valid() else ""
+            )
+            self._place = geo.find_place(near) if near else None
+        return self._place
 
     @property
     def point(self):
         """The (lat, lon) searched near, or None."""
-        if not hasattr(self, "_point"):
-            near = (
-                self.form.cleaned_data.get("near") if self.is_bound and self.form.is_valid() else ""
-            )
-            self._point = geo.locate(near) if near else None
-        return self._point
+        return self.place.point if self.place else None
 
     def filter_queryset(self, queryset):
         """The organizations matching the form, for exports and the resource sheet.
@@ -287,10 +310,27 @@ class DirectoryFilter(django_filters.FilterSet):
             label = self.form.fields[name].label if name in self.form.fields else name
             self.notices.append(_UNUSABLE % {"filter": label})
         near = self.form.cleaned_data.get("near")
-        if near and self.point is None:
+        if near and self.place is None:
             self.notices.append(
-                _("We could not find “%(place)s”. Try a 5-digit ZIP code or “City, ST”.")
+                _(
+                    "We could not find the place “%(place)s”, so the results are not limited "
+                    "by distance. Try a ZIP code (90033), a city (Fresno, CA) or a "
+                    "neighborhood (Boyle Heights)."
+                )
                 % {"place": near[:100]}
+            )
+        elif near and self.place.corrected:
+            self.notices.append(
+                _("We could not find “%(typed)s”, so we used the nearest name: %(place)s.")
+                % {"typed": near[:100], "place": self.place.name}
+            )
+        elif near and self.place.others:
+            self.notices.append(
+                _(
+                    "Several places are called “%(typed)s”: these results are near %(place)s. "
+                    "For another one, add its state, as in “%(example)s”."
+                )
+                % {"typed": near[:100], "place": self.place.name, "example": self.place.others[0]}
             )
 
     def active(self, data):
@@ -357,7 +397,7 @@ class DirectoryFilter(django_filters.FilterSet):
         if data.get("credential"):
             entries = entries.filter(tags__has_any=[f"cr:{code}" for code in data["credential"]])
         if data.get("q"):
-            entries = search.matching(entries, self.query_words)
+            entries = search.matching(entries, self.groups)
         if data.get("near") and self.point:
             entries = near(entries, self.point, data.get("radius") or DEFAULT_RADIUS)
         return entries, services

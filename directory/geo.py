@@ -1,41 +1,140 @@
 """Offline place lookup and distances: no geocoding service is ever called.
 
 Coordinates come from the `zipcodes` package, which ships US ZIP code
-centroids inside its wheel. A "City, ST" is the average of that city's ZIP
+centroids inside its wheel, and a small file of Los Angeles County
+neighborhoods (data/neighborhoods.csv). A city is the average of its ZIP
 centroids. The tables are built once per process and kept in memory.
 """
 
+import csv
 import math
 import re
 import secrets
+from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 EARTH_RADIUS_MILES = 3958.8
+NEIGHBORHOODS = Path(__file__).resolve().parent / "data" / "neighborhoods.csv"
 _ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
 _COORDINATES = re.compile(r"^(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)$")
 _CITY_STATE = re.compile(r"^(.+?)\s*,\s*([A-Za-z]{2})$")
+# Places this far from the one used are named as the other places a name may mean.
+OTHER_PLACE_MILES = 25
+# A place name typed with a typo is read as the nearest name this similar
+# (pg_trgm's trigram similarity, directory/spelling.py) and this few edits away.
+PLACE_SIMILARITY, PLACE_EDITS = 0.5, 2
+
+STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan",
+    "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri", "MT": "Montana",
+    "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire", "NJ": "New Jersey",
+    "NM": "New Mexico", "NY": "New York", "NC": "North Carolina", "ND": "North Dakota",
+    "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island",
+    "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas",
+    "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
+    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming", "PR": "Puerto Rico",
+    "GU": "Guam", "VI": "Virgin Islands",
+}  # fmt: skip
+# Spanish names that differ from the English ones.
+SPANISH_STATES = {
+    "Carolina del Norte": "NC", "Carolina del Sur": "SC", "Dakota del Norte": "ND",
+    "Dakota del Sur": "SD", "Hawái": "HI", "Luisiana": "LA", "Misisipi": "MS", "Misuri": "MO",
+    "Nueva Jersey": "NJ", "Nueva York": "NY", "Nuevo México": "NM", "Pensilvania": "PA",
+    "Tejas": "TX", "Virginia Occidental": "WV",
+}  # fmt: skip
+# Short names people use for a few cities.
+NICKNAMES = {
+    "la": ("los angeles", "CA"),
+    "l a": ("los angeles", "CA"),
+    "nyc": ("new york", "NY"),
+    "sf": ("san francisco", "CA"),
+    "nueva york": ("new york", "NY"),
+}
+# Tiers of names: the curated neighborhoods first, then the Postal Service's
+# city names, then the other names it knows for a ZIP code (e.g. "East Los
+# Angeles" for 90022, "Boyle Heights" for 90033).
+NEIGHBORHOOD, CITY, OTHER_NAME = 0, 1, 2
+
+
+def key(text):
+    """A place name as looked up: folded, punctuation as spaces, "St." as "Saint"."""
+    from .search import fold
+
+    words = re.sub(r"[^\w]+|_", " ", fold(text)).split()
+    expand = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
+    if words and words[0] in expand and len(words) > 1:
+        words[0] = expand[words[0]]
+    return " ".join(words)
+
+
+def _average(points):
+    return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
 
 
 @cache
 def _tables():
+    """(ZIP -> point, (city, ST) -> point, name key -> [candidate]), built once per process."""
     import zipcodes
 
-    by_zip, by_city = {}, {}
+    by_zip, by_city, zips_of_city, other_names = {}, {}, {}, {}
     for row in zipcodes.list_all():
+        city = (row["city"], row["state"])
+        zips_of_city[city] = zips_of_city.get(city, 0) + 1
         point = (float(row["lat"] or 0), float(row["long"] or 0))
         if point == (0.0, 0.0):  # a few PO boxes have no location
             continue
         by_zip[row["zip_code"]] = point
         by_city.setdefault((row["city"].casefold(), row["state"]), []).append(point)
-    cities = {
-        key: (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
-        for key, points in by_city.items()
-    }
+        names = row["acceptable_cities"]
+        if row["zip_code_type"] == "STANDARD":
+            # For other ZIP types this lists the companies that own them.
+            names = [*names, *row["unacceptable_cities"]]
+        for name in names:
+            other_names.setdefault((name, row["state"]), []).append(point)
+    cities = {place: _average(points) for place, points in by_city.items()}
+    names = {}
+    for (city, state), count in zips_of_city.items():
+        point = cities.get((city.casefold(), state))
+        if point:
+            names.setdefault(key(city), []).append((CITY, -count, f"{city}, {state}", state, point))
+    for (name, state), points in other_names.items():
+        names.setdefault(key(name), []).append(
+            (OTHER_NAME, -len(points), f"{name}, {state}", state, _average(points))
+        )
+    for row in _neighborhoods():
+        for alias in row["names"]:
+            names.setdefault(key(alias), []).append(
+                (NEIGHBORHOOD, 0, row["label"], row["state"], row["point"])
+            )
+    for nickname, (city, state) in NICKNAMES.items():
+        names.setdefault(nickname, []).extend(
+            c for c in names.get(city, []) if c[0] == CITY and c[3] == state
+        )
+    for candidates in names.values():
+        candidates.sort()
     # zipcodes keeps its 42,000 row dicts (about 90 MB) for the life of the
     # process; these tables are all we need of them.
     if hasattr(zipcodes, "_zips_cache"):
         zipcodes._zips_cache = None
-    return by_zip, cities
+    return by_zip, cities, names
+
+
+def _neighborhoods():
+    with NEIGHBORHOODS.open(encoding="utf-8") as f:
+        lines = [line for line in f if not line.startswith("#")]
+    for row in csv.DictReader(lines):
+        name, city, state = row["name"], row["city"], row["state"]
+        yield {
+            "names": [name, *filter(None, row["aliases"].split("|"))],
+            "label": f"{name}, {state}" if city == name else f"{name}, {city}, {state}",
+            "state": state,
+            "point": (float(row["latitude"]), float(row["longitude"])),
+        }
 
 
 def zip_centroid(code):
@@ -47,23 +146,141 @@ def city_centroid(city, state):
     return _tables()[1].get((city.strip().casefold(), state.strip().upper()))
 
 
-def locate(text):
-    """Return (latitude, longitude) for a ZIP, "City, ST" or "lat,lon", else None.
+@dataclass(frozen=True)
+class Place:
+    """Where a search is near: `point`, and what the text was read as.
 
-    "lat,lon" is what the "use my location" button fills in, already rounded
-    by the browser script.
+    `name` is the place used ("Boyle Heights, Los Angeles, CA"), `others`
+    the other places the same name may mean, likeliest first, and
+    `corrected` says the name was read with a typo corrected.
+    """
+
+    point: tuple
+    name: str = ""
+    others: tuple = ()
+    corrected: bool = False
+
+
+def _state_code(text):
+    """The two-letter code of a state typed as its code or its name (English or Spanish), or None."""
+    folded = key(text)
+    if len(folded) == 2 and folded.upper() in STATES:
+        return folded.upper()
+    return _state_names().get(folded)
+
+
+@cache
+def _state_names():
+    names = {key(name): code for code, name in STATES.items()}
+    names.update({key(name): code for name, code in SPANISH_STATES.items()})
+    return names
+
+
+def _chosen(candidates, corrected=False):
+    """The likeliest candidate as a Place, naming the other places far from it."""
+    best = candidates[0]
+    # Only places about as likely: not every hamlet that shares a city's name.
+    fewest_zips = max(3, -best[1] // 4)
+    others = []
+    for tier, weight, label, _state, point in candidates[1:]:
+        far = haversine(point, best[4]) > OTHER_PLACE_MILES
+        if tier == CITY and -weight >= fewest_zips and far and label not in others:
+            others.append(label)
+    return Place(best[4], best[2], tuple(others[:3]), corrected)
+
+
+def _named(name, state=None):
+    candidates = _tables()[2].get(key(name), [])
+    if state:
+        candidates = [c for c in candidates if c[3] == state]
+    return _chosen(candidates) if candidates else None
+
+
+def _split_state(text):
+    """(name, state code) when the text ends with a state, with or without a comma."""
+    if "," in text:
+        name, _, last = text.rpartition(",")
+        state = _state_code(last)
+        return (name, state) if state and key(name) else (text, None)
+    words = text.split()
+    for size in (3, 2, 1):
+        if len(words) > size:
+            state = _state_code(" ".join(words[-size:]))
+            if state:
+                return " ".join(words[:-size]), state
+    return text, None
+
+
+def find_place(text):
+    """Return the Place a "near" text means, or None.
+
+    A ZIP code, "lat,lon" (what the "use my location" button fills in,
+    already rounded), or a place name: a city, a Los Angeles County
+    neighborhood (directory/data/neighborhoods.csv) or another name the
+    Postal Service knows, with or without its state ("Fresno", "fresno ca",
+    "Boyle Heights, CA", "Los Ángeles, California"). A name that several places
+    have means the likeliest: a neighborhood of the directory's region, else
+    the city with the most ZIP codes (a stand-in for its population); the
+    others are in `others`. A name not found is read with a typo corrected
+    when one place name is near enough.
     """
     text = text.strip()
     if match := _COORDINATES.match(text):
         lat, lon = float(match.group(1)), float(match.group(2))
         if -90 <= lat <= 90 and -180 <= lon <= 180:
-            return (round(lat, 2), round(lon, 2))
+            return Place((round(lat, 2), round(lon, 2)))
         return None
     if _ZIP.match(text):
-        return zip_centroid(text)
-    if match := _CITY_STATE.match(text):
-        return city_centroid(match.group(1), match.group(2))
-    return None
+        point = zip_centroid(text)
+        return Place(point) if point else None
+    if not key(text):
+        return None
+    name, state = _split_state(text)
+    if _CITY_STATE.match(text) and not state:
+        return None  # "Atlantis, ZZ": a state we do not know
+    if "," not in text and (whole := _named(text)):
+        # "East LA" is a place, not "East" in Louisiana.
+        return whole
+    found = _named(name, state)
+    if found is None and "," in name:
+        # "Boyle Heights, Los Angeles": the first part is the place.
+        found = _named(name.split(",")[0], state)
+    return found or _corrected(name.split(",")[0], state)
+
+
+@cache
+def _name_index():
+    from .spelling import MemoryVocabulary
+
+    return MemoryVocabulary([(name, 0) for name in _tables()[2]])
+
+
+def _corrected(name, state):
+    """The place a misspelt name most likely means, or None."""
+    from .spelling import edits, similarity
+
+    typed = key(name)
+    if not 4 <= len(typed) <= 60:  # longer is no place name, and costs more to compare
+        return None
+    names = _tables()[2]
+    scored = []
+    for candidate, _frequency in _name_index().similar(typed):
+        score = similarity(typed, candidate)
+        distance = edits(typed, candidate)
+        if score < PLACE_SIMILARITY or distance > PLACE_EDITS:
+            continue
+        places = [c for c in names[candidate] if not state or c[3] == state]
+        if places:
+            scored.append((distance, -score, places[0][:2], candidate, places))
+    if not scored:
+        return None
+    return _chosen(min(scored)[4], corrected=True)
+
+
+def locate(text):
+    """Return (latitude, longitude) for what find_place understands, else None."""
+    place = find_place(text)
+    return place.point if place else None
 
 
 # A confidential location is searched by a decoy: a point drawn at random, once,

@@ -1460,3 +1460,100 @@ class Word(models.Model):
 
     def __str__(self):
         return self.word
+
+
+# What the words of a search mean (directory/synonyms.py) ----------------------
+
+
+class SearchSynonym(CleanTextMixin, models.Model):
+    """Words a search understands: one concept's words in one language, or stop words.
+
+    Rows sharing a concept are one set of words meaning the same thing, in
+    every language: a search for any of them finds all of them, and every
+    language, category and filter any of the rows stands for. Curated
+    defaults come from directory/default_synonyms.py (migration 0014).
+    """
+
+    concept = models.SlugField(
+        _("concept"),
+        max_length=60,
+        help_text=_(
+            "A short name for what the words mean, such as lawyer or language-ko. Rows with "
+            "the same concept mean the same thing: a search for any of their words finds "
+            "them all, in every language."
+        ),
+    )
+    language = models.CharField(
+        _("language of the words"),
+        max_length=12,
+        help_text=_(
+            "The code of the language these words are written in (en, es, ko, zh ...). "
+            "Every page understands the words of every language."
+        ),
+    )
+    words = models.TextField(
+        _("words"),
+        help_text=_(
+            "Words or phrases, separated by commas. Capitals and accents do not matter, and "
+            "a plural in -s or -es is understood. Each also finds the longer words it starts."
+        ),
+    )
+    is_stop_words = models.BooleanField(
+        _("stop words"),
+        default=False,
+        help_text=_(
+            "Words a search ignores (de, the, near), unless nothing else was typed. The "
+            "concept and the fields below are then not used."
+        ),
+    )
+    languages = models.CharField(
+        _("names these languages"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Language codes, separated by commas (ko, or zh, yue): the words name a language, "
+            "so they also find every service offered in it."
+        ),
+    )
+    categories = models.CharField(
+        _("stands for these categories"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Category codes, separated by commas (legal.asylum): the words also find every "
+            "service in these categories and the ones below them."
+        ),
+    )
+    filters = models.CharField(
+        _("stands for these filters"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Separated by commas: free, sliding, detention, remote, 24h, nationwide, doj, "
+            "attorney, accredited, kind:<kind of organization> (kind:faith) or "
+            "serves:<population> (serves:youth). The words also find listings with it."
+        ),
+    )
+    notes = models.TextField(_("notes"), blank=True, help_text=_("For curators: why, sources."))
+
+    history = History()
+
+    class Meta:
+        ordering = ["concept", "language"]
+        verbose_name = _("search synonyms")
+        verbose_name_plural = _("search synonyms and stop words")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concept", "language"], name="searchsynonym_unique_concept_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.concept} ({self.language}): {self.words[:60]}"
+
+    def clean(self):
+        from . import synonyms
+
+        errors = synonyms.problems(self)
+        if errors:
+            raise ValidationError(errors)

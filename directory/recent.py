@@ -38,4 +38,4 @@ def search_key(filterset):
         if value not in (None, "", [], False) and name != "q"
     )
     minute = filterset.now.replace(second=0, microsecond=0) if data.get("open_now") else None
-    return (values, tuple(filterset.query_words), minute)
+    return (values, tuple(g.key() for g in filterset.groups), minute)

@@ -13,8 +13,10 @@ Spanish (C), each word once.
 - SQLite: every query word must start a word of the entry's text; a match in
   the name ranks first.
 
-Typos are corrected before the query, against the directory's own words
-(directory/spelling.py), so both backends correct them the same way.
+What the words mean is decided before the query, the same way for both:
+synonyms, language names, category words and stop words turn the words into
+groups of alternatives (directory/synonyms.py), and typos are corrected
+against the directory's own words (directory/spelling.py).
 """
 
 import re
@@ -83,19 +85,32 @@ def query_words(text):
     return words(text[:MAX_QUERY_LENGTH].replace("\x00", ""))[:MAX_WORDS]
 
 
-def matching(entries, query):
-    """Filter SearchEntry rows by these query words and annotate `rank` (higher is better)."""
-    if not query:
+def matching(entries, groups):
+    """Filter SearchEntry rows by these query groups and annotate `rank` (higher is better).
+
+    Every group must match (directory/synonyms.py): one of its alternatives
+    (each a tuple of words that must all start a word of the entry's text), or
+    one of its tags.
+    """
+    if not groups:
         return entries.annotate(rank=Value(0.0, output_field=FloatField()))
+    shown = [word for group in groups for word in group.shown.split()]
     if connection.vendor == "postgresql":
-        return _postgres(entries, query)
-    for word in query:
-        entries = entries.filter(Q(text__startswith=word) | Q(text__contains=f" {word}"))
-    return entries.annotate(rank=_name_bonus(query))
+        return _postgres(entries, groups, shown)
+    for group in groups:
+        # SQLite tries the alternatives in order and stops at the first that
+        # matches: the tags first (one short column), then the words typed.
+        condition = Q(tags__has_any=list(group.tags)) if group.tags else Q()
+        for alternative in group.alternatives:
+            condition |= Q(
+                *(Q(text__startswith=word) | Q(text__contains=f" {word}") for word in alternative)
+            )
+        entries = entries.filter(condition)
+    return entries.annotate(rank=_name_bonus(shown))
 
 
 def _name_bonus(query):
-    """Rank a listing whose name holds the query above one that only mentions it."""
+    """Rank a listing whose name holds the words typed above one that only mentions them."""
     return Case(
         When(name__icontains=" ".join(query), then=2.0),
         When(Q(*(Q(name__icontains=word) for word in query)), then=1.0),
@@ -104,13 +119,29 @@ def _name_bonus(query):
     )
 
 
-def _prefixes(query, op):
-    return SearchQuery(op.join(f"{w}:*" for w in query), config="simple", search_type="raw")
+def _tsquery(group):
+    """A group as tsquery text: (a:* | b:* & c:* | ...), its phrases' words all required."""
+    return "(" + " | ".join(" & ".join(f"{w}:*" for w in alt) for alt in group.alternatives) + ")"
 
 
-def _postgres(entries, query):
-    # The match alone filters, so the GIN index answers it; the rank reads the
-    # stored vector (F, not a column name, which would be parsed as text).
-    return entries.filter(document=_prefixes(query, " & ")).annotate(
-        rank=_name_bonus(query) + SearchRank(F("document"), _prefixes(query, " | "))
-    )
+def _raw(text):
+    return SearchQuery(text, config="simple", search_type="raw")
+
+
+def _postgres(entries, groups, shown):
+    # The match alone filters, so the GIN indexes answer it: the groups without
+    # tags as one tsquery, each group with tags as "its words or its tags"
+    # (a BitmapOr of the document's and the tags' GIN indexes). The rank reads
+    # the stored vector (F, not a column name, which would be parsed as text).
+    plain = [g for g in groups if not g.tags]
+    if plain:
+        entries = entries.filter(document=_raw(" & ".join(_tsquery(g) for g in plain)))
+    for group in groups:
+        if group.tags:
+            entries = entries.filter(
+                Q(document=_raw(_tsquery(group))) | Q(tags__has_any=list(group.tags))
+            )
+    # Ranked by the words typed (each group's first alternative): what someone
+    # typed outranks its synonyms, and the rank costs what it did before them.
+    typed = " | ".join(" & ".join(f"{w}:*" for w in g.alternatives[0]) for g in groups)
+    return entries.annotate(rank=_name_bonus(shown) + SearchRank(F("document"), _raw(typed)))

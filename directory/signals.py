@@ -8,13 +8,14 @@ the loader rebuilds the text once at the end (`load_demo` does).
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from . import indexing
+from . import choices, indexing
 from .models import (
     DetentionFacility,
     Language,
     Location,
     Organization,
     Schedule,
+    SearchSynonym,
     Service,
     ServiceLanguage,
     TaxonomyTerm,
@@ -199,3 +200,10 @@ def remember_facility_organizations(sender, instance, **kwargs):
 @receiver(post_delete, sender=DetentionFacility)
 def refresh_after_facility_deleted(sender, instance, **kwargs):
     indexing.refresh(getattr(instance, "_search_organizations", []))
+
+
+@receiver(post_save, sender=SearchSynonym)
+@receiver(post_delete, sender=SearchSynonym)
+def vocabulary_changed(sender, **kwargs):
+    # Every process reads the vocabulary again on its next search (directory/synonyms.py).
+    choices.changed()

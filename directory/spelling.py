@@ -139,17 +139,25 @@ def add_words(texts):
     return len(new)
 
 
-def correct(words):
+def correct(words, extra=None):
     """Return [(word, correction or None)] for folded, lower-case query words.
 
     None means the word is left as it is: known (a vocabulary word or the
     beginning of one), too short, holding a digit, or with nothing similar
-    enough. One query on PostgreSQL for all the words; on other databases one
+    enough. `extra` is a MemoryVocabulary of more words a correction may be
+    (the search synonyms, directory/synonyms.py), which count as known too.
+    One query on PostgreSQL for all the words; on other databases one
     (reading the vocabulary version) plus one when the vocabulary changed.
     """
     words = list(words)
     todo = sorted(
-        {w for w in words if w.isalpha() and MIN_LENGTH <= len(w) <= Word.MAX_LENGTH},
+        {
+            w
+            for w in words
+            if w.isalpha()
+            and MIN_LENGTH <= len(w) <= Word.MAX_LENGTH
+            and not (extra and extra.is_known(w))
+        },
     )
     found = {}
     if todo:
@@ -160,6 +168,8 @@ def correct(words):
         else:
             looked_up = _memory_candidates(todo)
         for word, (known, candidates) in looked_up.items():
+            if extra and not known:
+                candidates = [*candidates, *extra.similar(word)]
             found[word] = None if known else _best(word, candidates)
     return [(w, found.get(w)) for w in words]
 
@@ -226,7 +236,7 @@ def _postgres_candidates(connection, todo):
     return result
 
 
-class _Vocabulary:
+class MemoryVocabulary:
     """The whole vocabulary in memory, with a trigram -> words index."""
 
     def __init__(self, rows):
@@ -283,7 +293,7 @@ def _current_vocabulary():
                 # Unknown (cache cleared): name what was just loaded.
                 version = uuid.uuid4().hex
                 cache.set(choices.GENERATION_KEY, version, timeout=None)
-            _memory.update(version=version, vocabulary=_Vocabulary(rows))
+            _memory.update(version=version, vocabulary=MemoryVocabulary(rows))
         return _memory["vocabulary"]
 
 

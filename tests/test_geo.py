@@ -43,3 +43,60 @@ def test_search_point_of_each_kind_of_location():
     # A confidential location is searched by a decoy 3-5 miles from its real place.
     decoy = (hidden.search_latitude, hidden.search_longitude)
     assert 3 <= geo.haversine(decoy, (34.0437, -118.2101)) <= 5.01
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Los Angeles", "Los Angeles, CA"),
+        ("los angeles", "Los Angeles, CA"),
+        ("Los Ángeles", "Los Angeles, CA"),
+        ("Los Angeles, California", "Los Angeles, CA"),
+        ("LA", "Los Angeles, CA"),
+        ("fresno", "Fresno, CA"),
+        ("Fresno CA", "Fresno, CA"),
+        ("Boyle Heights", "Boyle Heights, Los Angeles, CA"),
+        ("boyle heights, ca", "Boyle Heights, Los Angeles, CA"),
+        ("Boyle Heights, Los Angeles", "Boyle Heights, Los Angeles, CA"),
+        ("East Los Angeles", "East Los Angeles, CA"),
+        ("East LA", "East Los Angeles, CA"),
+        ("Koreatown", "Koreatown, Los Angeles, CA"),
+        ("Pico Union", "Pico-Union, Los Angeles, CA"),
+        ("Huntington Park", "Huntington Park, CA"),
+        ("St. Louis", "Saint Louis, MO"),
+        ("Nueva York", "New York, NY"),
+        ("Highland Park, IL", "Highland Park, IL"),
+    ],
+)
+def test_places_by_name_with_or_without_a_state(text, name):
+    place = geo.find_place(text)
+    assert place is not None and place.name == name
+    assert not place.corrected
+
+
+def test_each_neighborhood_lies_in_its_city():
+    """The file's approximate centres are in the region, near their city's ZIP centroids."""
+    downtown = (34.05, -118.25)
+    for row in geo._neighborhoods():
+        parts = row["label"].split(", ")
+        assert geo.haversine(downtown, row["point"]) < 35, row["label"]
+        centroid = geo.city_centroid(parts[-2], row["state"])
+        if centroid:  # East Los Angeles and Florence-Firestone are not postal cities
+            assert geo.haversine(centroid, row["point"]) < 30, row["label"]
+
+
+def test_a_name_several_places_have_means_the_likeliest_and_names_the_others():
+    glendale = geo.find_place("Glendale")
+    assert glendale.name == "Glendale, CA"
+    assert "Glendale, AZ" in glendale.others
+    assert geo.find_place("Hollywood").others[0] == "Hollywood, FL"
+    # Hamlets that share a big city's name are not worth a mention.
+    assert geo.find_place("Fresno").others == ()
+
+
+def test_a_misspelt_place_is_read_as_the_nearest_name():
+    place = geo.find_place("Los Angles")
+    assert (place.name, place.corrected) == ("Los Angeles, CA", True)
+    assert geo.find_place("Boyle Hieghts").name == "Boyle Heights, Los Angeles, CA"
+    assert geo.find_place("Qwxzzy") is None
+    assert geo.find_place("Atlantis, ZZ") is None

@@ -187,7 +187,7 @@ def test_pagination_keeps_filters(client):
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"near": "00000"}, "We could not find “00000”"),
+        ({"near": "00000"}, "We could not find the place “00000”"),
         ({"radius": "abc"}, "“Within” had a value we could not use"),
         ({"page": "99999"}, "There is no page 99999"),
         ({"q": "x" * 5000}, "only its beginning was used"),
