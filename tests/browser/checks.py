@@ -3,6 +3,8 @@
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 
+from tests.browser.conftest import PHONE
+
 SCREENSHOTS = settings.BASE_DIR / "test-artifacts" / "screenshots"
 # WCAG 2.1 levels A and AA, as axe-core tags its rules.
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -117,3 +119,37 @@ _SMALL_CALL_BUTTONS = """() => [...document.querySelectorAll('a.call')]
 def assert_targets_large_enough(page):
     assert page.evaluate(_SMALL_TARGETS) == []
     assert page.evaluate(_SMALL_CALL_BUTTONS) == []
+
+
+class Visitor:
+    """A phone user: every tap and every typed word is counted."""
+
+    def __init__(self, page):
+        self.page = page
+        self.taps = 0
+        self.words = 0
+
+    def tap(self, locator, *, navigates=False):
+        self.taps += 1
+        if navigates:
+            with self.page.expect_navigation():
+                locator.tap()
+        else:
+            locator.tap()
+
+    def type_word(self, locator, word):
+        assert " " not in word
+        self.words += 1
+        locator.fill(word)
+
+
+def box_of(locator):
+    box = locator.bounding_box()
+    assert box is not None, f"{locator} is not shown"
+    return box
+
+
+def assert_on_first_screen(locator):
+    """The element starts, and ends, within the first 360 x 740 screen, unscrolled."""
+    box = box_of(locator)
+    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box

@@ -19,7 +19,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from directory.models import PhoneType
-from tests.browser.checks import assert_only_own_origin, save_screenshot
+from tests.browser.checks import (
+    Visitor,
+    assert_on_first_screen,
+    assert_only_own_origin,
+    box_of,
+    save_screenshot,
+)
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.directory_data import RESULTS_QUERY
 from tests.factories import (
@@ -37,40 +43,6 @@ def _(text):
     return translation.gettext(text)
 
 
-class Visitor:
-    """A phone user: every tap and every typed word is counted."""
-
-    def __init__(self, page):
-        self.page = page
-        self.taps = 0
-        self.words = 0
-
-    def tap(self, locator, *, navigates=False):
-        self.taps += 1
-        if navigates:
-            with self.page.expect_navigation():
-                locator.tap()
-        else:
-            locator.tap()
-
-    def type_word(self, locator, word):
-        assert " " not in word
-        self.words += 1
-        locator.fill(word)
-
-
-def _box(locator):
-    box = locator.bounding_box()
-    assert box is not None, f"{locator} is not shown"
-    return box
-
-
-def assert_on_first_screen(locator):
-    """The element starts, and ends, within the first 360 x 740 screen, unscrolled."""
-    box = _box(locator)
-    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
-
-
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_free_deportation_help_open_now_is_on_the_first_screen(
     language, directory, open_context, live_server
@@ -85,7 +57,7 @@ def test_free_deportation_help_open_now_is_on_the_first_screen(
 
         # The quick path's results start on the first screen, filters closed.
         first = page.locator(".results__list .result").first
-        assert _box(first)["y"] < PHONE["height"]
+        assert box_of(first)["y"] < PHONE["height"]
         filters = page.locator("details.search__filters")
         assert filters.get_attribute("open") is None
         assert filters.locator("summary").inner_text() == _("Filters (%(n)s)") % {"n": 2}
@@ -131,7 +103,7 @@ def test_a_listing_opens_with_call_text_and_directions_on_the_first_screen(
         assert_on_first_screen(actions.locator("address"))
         # Hours and what to bring come next.
         hours = page.get_by_role("heading", name=_("Hours and what to bring"))
-        assert _box(hours)["y"] > _box(actions)["y"]
+        assert box_of(hours)["y"] > box_of(actions)["y"]
     save_screenshot(page, f"journey-listing-top-{language}")
 
 
@@ -224,7 +196,7 @@ def test_on_a_wide_screen_the_filters_are_a_sidebar_beside_the_results(
     page.goto(reverse("directory:search") + RESULTS_QUERY)
 
     filters = page.locator("details.search__filters")
-    sidebar, results = _box(filters), _box(page.locator(".results"))
+    sidebar, results = box_of(filters), box_of(page.locator(".results"))
     assert sidebar["x"] + sidebar["width"] <= results["x"]
     assert abs(sidebar["y"] - results["y"]) < 20
     # filters.js opens them beside the results; without it they open on a click.
@@ -235,4 +207,4 @@ def test_on_a_wide_screen_the_filters_are_a_sidebar_beside_the_results(
         assert filters.get_attribute("open") is None
         filters.locator("summary").click()
         assert page.get_by_role("button", name="Apply filters").is_visible()
-    assert _box(page.locator(".results__list .result").first)["y"] < DESKTOP["height"]
+    assert box_of(page.locator(".results__list .result").first)["y"] < DESKTOP["height"]

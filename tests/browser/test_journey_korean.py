@@ -11,7 +11,7 @@ import pytest
 
 from directory import choices, default_synonyms
 from directory.models import SearchSynonym
-from tests.browser.checks import save_screenshot
+from tests.browser.checks import Visitor, assert_on_first_screen, save_screenshot
 from tests.browser.conftest import PHONE
 from tests.browser.directory_data import seed_vocabularies
 from tests.factories import make_organization, make_service
@@ -47,11 +47,14 @@ def test_a_korean_speaker_finds_every_listing_in_korean(korean_listings, open_co
     page = open_context(PHONE).new_page()
     for word in ("korean", "coreano", "한국어"):
         page.goto(f"{lang}/")
-        # One typed word and one tap.
-        page.locator("form.search-box input[name=q]").fill(word)
-        with page.expect_navigation():
-            page.locator("form.search-box button[type=submit]").tap()
+        visitor = Visitor(page)
+        visitor.type_word(page.locator("form.search-box input[name=q]"), word)
+        visitor.tap(page.locator("form.search-box button[type=submit]"), navigates=True)
+        assert (visitor.words, visitor.taps) == (1, 1)
         assert result_names(page) == korean_listings, (lang, word)
+        # Results first: the first listing and its call button are on the first screen.
+        first = page.locator(".results__list > li").first
+        assert_on_first_screen(first.locator(".result__name"))
         save_screenshot(page, f"journey-korean{lang.replace('/', '-')}-{word}")
 
     # Or, from the results page, the language filter.
