@@ -3,7 +3,8 @@
 Each reader takes the request's GET data and returns the value, None when the
 parameter is absent, or raises BadParameter, which the views answer with a
 400 JSON error naming the parameter. Parameters the reference does not define
-for an endpoint are ignored, as HTTP APIs usually do.
+for an endpoint are ignored, as HTTP APIs usually do; one given with an
+empty value is refused, as any value its schema does not allow.
 """
 
 import math
@@ -50,7 +51,7 @@ def text(data, name):
 
 def whole_number(data, name, default, low, high):
     value = _raw(data, name)
-    if value is None or value == "":
+    if value is None:
         return default
     if not _DIGITS.match(value) or not low <= int(value) <= high:
         raise BadParameter(name, f"{name} must be a whole number from {low:,} to {high:,}.")
@@ -67,19 +68,17 @@ def per_page(data):
 
 def boolean(data, name):
     value = _raw(data, name)
-    if value is None or value == "":
+    if value is None:
         return False
-    if value.lower() in ("true", "1"):
-        return True
-    if value.lower() in ("false", "0"):
-        return False
+    if value in ("true", "false"):
+        return value == "true"
     raise BadParameter(name, f"{name} must be true or false.")
 
 
 def identifier(data, name):
     """A UUID (our ids all are), as a UUID; None when absent."""
     value = _raw(data, name)
-    if not value:
+    if value is None:
         return None
     try:
         return uuid.UUID(value)
@@ -89,7 +88,7 @@ def identifier(data, name):
 
 def response_format(data):
     value = _raw(data, "format")
-    if value and value.lower() != "json":
+    if value is not None and value.lower() != "json":
         raise BadParameter("format", "format must be json: no other format is served.")
     return "json"
 
@@ -97,7 +96,7 @@ def response_format(data):
 def modified_after(data):
     """An ISO 8601 date or date-time; without a time zone it is UTC."""
     value = _raw(data, "modified_after")
-    if not value:
+    if value is None:
         return None
     try:
         moment = parse_datetime(value)
@@ -116,7 +115,7 @@ def modified_after(data):
 def postcode(data):
     """A US ZIP code (five digits, or ZIP+4): its five digits."""
     value = _raw(data, "postcode")
-    if not value:
+    if value is None:
         return None
     match = _ZIP.match(value)
     if not match:
@@ -127,7 +126,7 @@ def postcode(data):
 def proximity(data):
     """Meters, more than 0 and at most MAX_PROXIMITY."""
     value = _raw(data, "proximity")
-    if not value:
+    if value is None:
         return None
     try:
         meters = float(value)
@@ -144,7 +143,7 @@ def proximity(data):
 def day(data):
     """A weekday, by English name or HSDS code (monday, MO): 0 for Monday."""
     value = _raw(data, "day")
-    if not value:
+    if value is None:
         return None
     value = value.lower()
     for index, (name, code) in enumerate(zip(DAYS, DAY_CODES, strict=True)):
@@ -156,7 +155,7 @@ def day(data):
 def clock_time(data, name):
     """HH:MM (or HH:MM:SS), as minutes after midnight."""
     value = _raw(data, name)
-    if not value:
+    if value is None:
         return None
     match = _TIME.match(value)
     if not match:
