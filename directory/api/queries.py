@@ -243,10 +243,10 @@ def service_at_locations(filters):
     (proximity, nearest first). A confidential location is never listed: its
     service's document leaves it out too (directory/hsds.py).
     """
-    rows = ServiceAtLocation.objects.filter(
-        service_id__in=service_entries(filters).order_by().values("service_id"),
-        location__is_confidential=False,
-    )
+    # EXISTS, not IN: the database then walks the places (nearest, or in id
+    # order) and checks each one's service, instead of every service's places.
+    public_service = service_entries(filters).order_by().filter(service_id=OuterRef("service_id"))
+    rows = ServiceAtLocation.objects.filter(Exists(public_service), location__is_confidential=False)
     if filters.get("postcode") and filters.get("point") is None:
         rows = rows.filter(location__postal_code__startswith=filters["postcode"])
     if filters.get("point") is not None:
@@ -256,7 +256,7 @@ def service_at_locations(filters):
             .within(geo.bounding_box(point, miles))
             .with_distance(point)
         )
-        distance = near.filter(pk=OuterRef("location_id")).values("distance")[:1]
+        distance = near.filter(pk=OuterRef("location_id")).order_by().values("distance")[:1]
         rows = (
             rows.filter(location__in=near.filter(distance__lte=miles).values("pk"))
             .annotate(distance=Subquery(distance))
