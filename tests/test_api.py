@@ -9,6 +9,7 @@ requests, CORS, caching and errors, as a client sees them.
 import json
 import uuid
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
@@ -326,6 +327,7 @@ def test_a_page_number_or_size_out_of_range_is_a_400_naming_it(client, query):
         "/api/service_at_locations?postcode=ABC",
         "/api/service_at_locations?proximity=1000",
         "/api/service_at_locations?postcode=90012&proximity=-3",
+        "/api/service_at_locations?postcode=90012&proximity=1e-323",
         "/api/service_at_locations?postcode=90012&proximity=nan",
         "/api/service_at_locations?postcode=90012&proximity=900000",
         "/api/service_at_locations?postcode=00000&proximity=1000",
@@ -430,6 +432,10 @@ def test_modified_after_returns_what_changed_since(client, listings):
     stamp = later.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert _names(client, f"/api/services?modified_after={stamp}") == ["Food pantry"]
     assert len(_names(client, "/api/services?modified_after=2000-01-01")) == 3
+    # Offsets a database cannot hold, and the ends of the calendar.
+    for odd in ("2000-01-01T00:00:00-19:39", "0001-01-01T00:00:00+05:00"):
+        assert len(_names(client, f"/api/services?modified_after={quote(odd)}")) == 3
+    assert _names(client, "/api/services?modified_after=9999-12-31T23:59:59-05:00") == []
     r, _page = _get(client, "/api/service_at_locations?modified_after=" + stamp)
     assert [s["service"]["name"] for s in _page["contents"]] == ["Food pantry"]
 

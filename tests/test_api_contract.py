@@ -24,7 +24,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
@@ -134,7 +136,18 @@ OFFICIAL_MISTAKE = {("GET /service_at_locations/{id}", response_schema_conforman
 
 @pytest.fixture
 def app_settings(settings):
+    """The WSGI app, as Django's test client calls it: on the test's own database connection.
+
+    A WSGI request ends by closing the database connection (close_old_connections),
+    which would end the test's transaction on PostgreSQL; the test client
+    disconnects it the same way.
+    """
     settings.ALLOWED_HOSTS = ["testserver", "localhost"]  # werkzeug sends localhost
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])

@@ -109,7 +109,13 @@ def modified_after(data):
             "modified_after",
             "modified_after must be an ISO 8601 date or date-time, such as 2024-05-01T00:00:00Z.",
         )
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    # In UTC: databases refuse some offsets ISO 8601 allows (PostgreSQL, beyond ±15:59).
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01 ahead of UTC, or 9999-12-31 behind it
+        return (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=UTC)
 
 
 def postcode(data):
@@ -124,7 +130,7 @@ def postcode(data):
 
 
 def proximity(data):
-    """Meters, more than 0 and at most MAX_PROXIMITY."""
+    """Meters, from 1 to MAX_PROXIMITY."""
     value = _raw(data, "proximity")
     if value is None:
         return None
@@ -132,10 +138,11 @@ def proximity(data):
         meters = float(value)
     except ValueError:
         meters = math.nan
-    if not 0 < meters <= MAX_PROXIMITY:  # NaN fails too
+    # NaN fails too; so does a tiny one (1e-323), which no database float can hold.
+    if not 1 <= meters <= MAX_PROXIMITY:
         raise BadParameter(
             "proximity",
-            f"proximity must be a distance in meters, above 0 and at most {MAX_PROXIMITY:,}.",
+            f"proximity must be a distance in meters, from 1 to {MAX_PROXIMITY:,}.",
         )
     return meters
 
