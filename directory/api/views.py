@@ -127,13 +127,8 @@ def organization_list(request):
     )
 
     def contents(ids):
-        return _organization_documents(
-            queries.organizations(ids, nested=True, full_services=full_services)
-            if nested
-            else queries.organizations(ids),
-            nested,
-            full_services,
-        )
+        organizations = queries.organizations(ids, nested=nested, full_services=full_services)
+        return _organization_documents(organizations, nested, full_services)
 
     return document_response(request, page(entries, number, size, contents))
 
