@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
+    # The HSDS API: data, not pages, so outside the language prefixes (docs/hsds.md).
+    path("api/", include("directory.api.urls")),
 ]
 
 # Public pages carry the language in the URL (/es/...): no cookie needed.

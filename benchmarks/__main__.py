@@ -70,6 +70,18 @@ SEARCHES = [
     ("Spanish UI", "/es/search/"),
     ("organization page", "/o/{slug}/"),
     ("home page", "/"),
+    # The HSDS API (directory/api/): {service} and {organization} are generated ids.
+    ("API services", "/api/services"),
+    ("API services page 100", "/api/services?page=100&per_page=50"),
+    ("API services full", "/api/services?full=true&per_page=50"),
+    ("API service search", "/api/services?search=asylum"),
+    ("API services modified", "/api/services?modified_after=2020-01-01T00:00:00Z"),
+    ("API services by term", "/api/services?taxonomy_term_id={term}"),
+    ("API service", "/api/services/{service}"),
+    ("API organizations", "/api/organizations"),
+    ("API organization", "/api/organizations/{organization}?full_service=true"),
+    ("API places near", "/api/service_at_locations?postcode=90033&proximity=20000"),
+    ("API taxonomy terms", "/api/taxonomy_terms"),
 ]
 # As the Makefile's SERVE_ENV: production code paths over plain HTTP.
 SERVE_ENV = {
@@ -81,6 +93,21 @@ SERVE_ENV = {
     "DJANGO_SETTINGS_MODULE": "advocacy.settings",
 }
 REQUEST_TIMEOUT = 60
+
+
+def placeholders(organizations):
+    """The values of SEARCHES' {placeholders}: a listing from the middle of the directory."""
+    from directory.models import Organization, Service, TaxonomyTerm
+
+    middle = Organization.objects.public().order_by("slug")[organizations // 2]
+    service = Service.objects.public().filter(organization=middle).order_by("pk").first()
+    term = TaxonomyTerm.objects.filter(code="legal").first() or TaxonomyTerm.objects.first()
+    return {
+        "slug": middle.slug,
+        "organization": middle.pk,
+        "service": service.pk,
+        "term": term.pk,
+    }
 
 
 def percentile(values, fraction):
@@ -332,8 +359,7 @@ def run_target(args):
     build = prepare(target, args.rebuild)
     organizations = Organization.objects.public().count()
     services = Service.objects.public().count()
-    slug = Organization.objects.order_by("slug").values_list("slug", flat=True)[organizations // 2]
-    searches = [(name, url.format(slug=slug)) for name, url in SEARCHES]
+    searches = [(name, url.format(**placeholders(organizations))) for name, url in SEARCHES]
     server = connection.cursor().connection.server_version if target == "postgresql" else None
     connection.close()  # gunicorn's workers open their own
 

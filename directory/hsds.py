@@ -271,6 +271,18 @@ def json_chunks(services):
     return pieces(_json_parts(services))
 
 
+# The HSDS API (directory/api/) shows locations and terms on their own too.
+
+
+def location_to_hsds(location):
+    """Return one HSDS location object, or None for a confidential location."""
+    return None if location.is_confidential else _location(location)
+
+
+def term_to_hsds(term):
+    return _term(term)
+
+
 # ---------------------------------------------------------------- reading
 
 PHONE_TYPES = {

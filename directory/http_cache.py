@@ -22,6 +22,19 @@ PUBLIC_PAGES = {
     "directory:share-qr",
     "sitemap",
     "robots-txt",
+    # The HSDS API (directory/api/): what an anonymous visitor sees, to everyone.
+    "api:root",
+    "api:openapi",
+    "api:services",
+    "api:service",
+    "api:organizations",
+    "api:organization",
+    "api:taxonomies",
+    "api:taxonomy",
+    "api:taxonomy-terms",
+    "api:taxonomy-term",
+    "api:service-at-locations",
+    "api:service-at-location",
 }
 # A signed-in partner sees partners-only listings here, at the same address:
 # a shared cache must tell the two apart (and a private response is never shared).

@@ -50,11 +50,11 @@ def test_the_derived_fields_equal_what_the_app_computes(directory):
 
 
 def test_every_benchmarked_search_answers(client, directory):
-    from benchmarks.__main__ import SEARCHES
+    from benchmarks.__main__ import SEARCHES, placeholders
 
-    organization = Organization.objects.order_by("slug").first()
+    values = placeholders(Organization.objects.public().count())
     for _name, url in SEARCHES:
-        response = client.get(url.format(slug=organization.slug))
+        response = client.get(url.format(**values))
         assert response.status_code == 200, url
 
 
