@@ -345,7 +345,8 @@ def search_export(request, fmt):
             hsds.services_for_hsds(services.filter(organization__in=organizations.values("pk")))
         )
     else:
-        listed = exports.public_organizations(organizations, services, light=True)
+        reading = exports.CONTACTS if fmt == "vcf" else exports.TABLE
+        listed = exports.public_organizations(organizations, services, reading)
         if fmt == "xlsx":
             # The workbook is built before the first byte can be sent.
             count = exports.exported_services_count(organizations, services)

@@ -47,7 +47,8 @@ class Command(BaseCommand):
             items = hsds.services_for_hsds(services)
         else:
             total = organizations.count()
-            items = exports.public_organizations(organizations, services, light=True)
+            reading = exports.CONTACTS if format == "vcf" else exports.TABLE
+            items = exports.public_organizations(organizations, services, reading)
         bar = ProgressBar(f"Exporting {format}", total)
         items = _counted(items, bar)
         try:
