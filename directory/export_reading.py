@@ -74,9 +74,11 @@ def one_snapshot(alias):
     """Let every query of an export see the same rows, however long it streams.
 
     On PostgreSQL, a read-only REPEATABLE READ transaction (or the
-    transaction the caller is already in). SQLite needs nothing: statements
-    open together on one connection share one read snapshot, and its
-    transactions here (IMMEDIATE) would lock writers out.
+    transaction the caller is already in), without JIT compilation: the
+    planner's costs for a whole directory pass its threshold, and compiling
+    takes longer than these scans and sorts. SQLite needs nothing:
+    statements open together on one connection share one read snapshot, and
+    its transactions here (IMMEDIATE) would lock writers out.
     """
     connection = connections[alias]
     if connection.vendor != "postgresql" or connection.in_atomic_block:
@@ -85,6 +87,7 @@ def one_snapshot(alias):
     with transaction.atomic(using=alias):
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SET LOCAL jit = off")
         yield
 
 
@@ -210,6 +213,8 @@ class Reading:
 
     organization_fields: tuple
     service_fields: tuple
+    location_fields: tuple = tuple(LOCATION)
+    phone_fields: tuple = tuple(PHONE)
     organization_parts: tuple = ("kinds", "phones", "locations")
     service_parts: tuple = (
         "taxonomy_terms",
@@ -227,6 +232,8 @@ TABLE = Reading(tuple(ORGANIZATION), tuple(f for f in SERVICE if f != "updated_a
 CONTACTS = Reading(
     ("id", "name", "email", "website"),
     ("id", "organization_id", "name"),
+    ("is_confidential", "address_1", "address_2", "city", "state", "postal_code", "country"),
+    ("number", "extension", "type"),
     organization_parts=("phones", "locations"),
     service_parts=("phones",),
 )
@@ -311,14 +318,14 @@ class _Vocabulary:
         return {row[0]: _new(make, row) for row in rows}
 
 
-def _phone_stream(alias, owner_filter, owner_path, owner_order):
+def _phone_stream(alias, fields, owner_filter, owner_path, owner_order):
     phones = (
         Phone.objects.using(alias)
         .filter(**owner_filter)
         .order_by(*_order(owner_path, owner_order, "type", "number", "id"))
-        .values_list(Text(f"{owner_path}_id"), *_columns(PHONE, PHONE))
+        .values_list(Text(f"{owner_path}_id"), *_columns(PHONE, fields))
     )
-    return _Stream(phones, _rest(row_class("phone", tuple(PHONE))))
+    return _Stream(phones, _rest(row_class("phone", fields)))
 
 
 def _phone_language_stream(alias, vocabulary, owner_filter, owner_path, owner_order):
@@ -340,9 +347,10 @@ def _phone_language_stream(alias, vocabulary, owner_filter, owner_path, owner_or
     return _Stream(rows, lambda row: languages[row[1]])
 
 
-def _organization_streams(alias, vocabulary, organization_ids, parts, phone_languages=False):
+def _organization_streams(alias, vocabulary, organization_ids, reading, phone_languages=False):
     """{part: stream} of an organization's own related rows, in ORGANIZATION_ORDER."""
     owner = {"organization__in": organization_ids}
+    parts = reading.organization_parts
     streams = {}
     if "kinds" in parts:
         kinds = (
@@ -353,15 +361,18 @@ def _organization_streams(alias, vocabulary, organization_ids, parts, phone_lang
         )
         streams["kinds"] = _Stream(kinds, _rest(row_class("code", ("code",))))
     if "phones" in parts:
-        streams["phones"] = _phone_stream(alias, owner, "organization", ORGANIZATION_ORDER)
+        streams["phones"] = _phone_stream(
+            alias, reading.phone_fields, owner, "organization", ORGANIZATION_ORDER
+        )
     if "locations" in parts:
         locations = (
             Location.objects.using(alias)
             .filter(**owner)
             .order_by(*_order("organization", ORGANIZATION_ORDER, "city", "name", "id"))
-            .values_list(Text("organization_id"), *_columns(LOCATION, LOCATION))
+            .values_list(Text("organization_id"), *_columns(LOCATION, reading.location_fields))
         )
-        streams["locations"] = _Stream(locations, _rest(row_class("location", tuple(LOCATION))))
+        make = row_class("location", reading.location_fields)
+        streams["locations"] = _Stream(locations, _rest(make))
     phone_languages = (
         _phone_language_stream(alias, vocabulary, owner, "organization", ORGANIZATION_ORDER)
         if phone_languages
@@ -370,13 +381,14 @@ def _organization_streams(alias, vocabulary, organization_ids, parts, phone_lang
     return streams, phone_languages
 
 
-def _service_streams(alias, vocabulary, service_ids, parts, service_order, locations_joined):
+def _service_streams(alias, vocabulary, service_ids, reading, service_order, locations_joined):
     """{part: stream} of a service's related rows, lined up with services in service_order.
 
     Service-at-location rows carry their location when locations_joined;
     otherwise (location_id, ...) rows, which _attach_locations completes.
     """
     owner = {"service__in": service_ids}
+    parts = reading.service_parts
     streams = {}
     if "taxonomy_terms" in parts:
         terms = (
@@ -406,7 +418,9 @@ def _service_streams(alias, vocabulary, service_ids, parts, service_order, locat
         make = row_class("service language", ("via", "language"))
         streams["service_languages"] = _Stream(spoken, lambda row: make(row[2], languages[row[1]]))
     if "phones" in parts:
-        streams["phones"] = _phone_stream(alias, owner, "service", service_order)
+        streams["phones"] = _phone_stream(
+            alias, reading.phone_fields, owner, "service", service_order
+        )
     if "schedules" in parts:
         schedules = (
             Schedule.objects.using(alias)
@@ -458,7 +472,7 @@ def _attach(row, streams, key):
         row.__dict__[f"_export_{name}"] = stream.take(key)
 
 
-def _attach_locations(alias, organization, services):
+def _attach_locations(alias, fields, organization, services):
     """Give service-at-location rows their location: the organization's own, else read.
 
     A service of one organization at another's location is never made here
@@ -473,10 +487,10 @@ def _attach_locations(alias, organization, services):
                 values = (
                     Location.objects.using(alias)
                     .filter(pk=location_id)
-                    .values_list(*_columns(LOCATION, LOCATION))
+                    .values_list(*_columns(LOCATION, fields))
                     .get()
                 )
-                known[location_id] = _new(row_class("location", tuple(LOCATION)), values)
+                known[location_id] = _new(row_class("location", fields), values)
             sals.append(make(pk, location_id, description, known[location_id]))
         service._export_service_at_locations = sals
 
@@ -498,9 +512,7 @@ def _organizations(organizations, services, reading):
     vocabulary = _Vocabulary(alias)
     organization_ids = organizations.values("pk")
     services = services.filter(organization__in=organization_ids)
-    org_streams, _ = _organization_streams(
-        alias, vocabulary, organization_ids, reading.organization_parts
-    )
+    org_streams, _ = _organization_streams(alias, vocabulary, organization_ids, reading)
     service_stream = _Stream(
         services.order_by(*BY_ORGANIZATION).values_list(
             Text("organization_id"), *_columns(SERVICE, reading.service_fields)
@@ -511,7 +523,7 @@ def _organizations(organizations, services, reading):
         alias,
         vocabulary,
         services.values("pk"),
-        reading.service_parts,
+        reading,
         BY_ORGANIZATION,
         locations_joined=False,
     )
@@ -528,7 +540,7 @@ def _organizations(organizations, services, reading):
         for service in exported:
             _attach(service, service_streams, service.id)
         if "service_at_locations" in service_streams:
-            _attach_locations(alias, organization, exported)
+            _attach_locations(alias, reading.location_fields, organization, exported)
         organization.exported_services = exported
         yield organization
 
@@ -553,7 +565,7 @@ def _hsds_services(services, reading):
         alias,
         vocabulary,
         service_ids,
-        reading.service_parts,
+        reading,
         BY_ORGANIZATION_NAME,
         locations_joined=True,
     )
@@ -586,7 +598,7 @@ def _owning_organizations(services, reading, vocabulary):
         alias,
         vocabulary,
         organizations.values("pk"),
-        reading.organization_parts,
+        reading,
         phone_languages=True,
     )
     make = row_class("organization", reading.organization_fields)

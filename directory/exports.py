@@ -10,7 +10,7 @@ address or coordinates, nor curator notes.
 import csv
 import io
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import chain, groupby
 from operator import attrgetter
 
 from django.db.models import Prefetch
@@ -333,34 +333,47 @@ def organization_rows(org, services_only=False):
         yield None, None
 
 
-def rows(organizations, curator=False, services_only=False):
-    """Yield the header, then one list of typed cells per row.
+def _table(organizations, columns, services_only, make):
+    """Yield each row as its parts: one per run of consecutive columns of one scope.
 
-    With services_only, organizations contribute only their exported
-    services' rows (for an export of chosen services). An organization's,
-    a service's or a location's cells are made once, however many of its
-    rows repeat them.
+    A part is make(getters, obj) for the run's organization, service or
+    location (make(getters, None) when the row has none), made once per
+    object however many rows repeat it.
     """
-    columns = columns_for(curator)
-    yield [c.name for c in columns]
-    # Consecutive columns of one scope, each run taken whole from its object.
     runs = [(scope, [c.get for c in run]) for scope, run in groupby(columns, attrgetter("scope"))]
+    blanks = [make(gets, None) for _, gets in runs]
     for org in organizations:
         made = {}
         for service, location in organization_rows(org, services_only):
             objects = {ORGANIZATION: org, SERVICE: service, LOCATION: location}
-            row = []
+            parts = []
             for index, (scope, gets) in enumerate(runs):
                 obj = objects[scope]
                 if obj is None:
-                    row += [None] * len(gets)
+                    parts.append(blanks[index])
                     continue
                 key = (index, obj.id)
-                cells = made.get(key)
-                if cells is None:
-                    cells = made[key] = [get(obj) for get in gets]
-                row += cells
-            yield row
+                part = made.get(key)
+                if part is None:
+                    part = made[key] = make(gets, obj)
+                parts.append(part)
+            yield parts
+
+
+def _typed_cells(gets, obj):
+    return [None] * len(gets) if obj is None else [get(obj) for get in gets]
+
+
+def rows(organizations, curator=False, services_only=False):
+    """Yield the header, then one list of typed cells per row.
+
+    With services_only, organizations contribute only their exported
+    services' rows (for an export of chosen services).
+    """
+    columns = columns_for(curator)
+    yield [c.name for c in columns]
+    for parts in _table(organizations, columns, services_only, _typed_cells):
+        yield [cell for part in parts for cell in part]
 
 
 def _text_cell(value):
@@ -383,9 +396,9 @@ _CSV_CAREFUL_START = frozenset(FORMULA_TRIGGERS) | frozenset(
 
 
 def _csv_cell(value):
-    """_text_cell for a CSV cell, leaving control characters to csv_chunks.
+    """_text_cell for a CSV cell, leaving control characters to _text_pieces.
 
-    csv_chunks drops them from each piece at once (their removal changes
+    _text_pieces drops them from each piece at once (their removal changes
     no quoting), which is only the same as dropping them per cell when the
     cell does not start with one.
     """
@@ -412,24 +425,69 @@ def pieces(parts):
         yield b"".join(buffer)
 
 
+class _Echo:
+    def write(self, value):
+        return value
+
+
+# writerow() returns what write() does: the line.
+_csv_line = csv.writer(_Echo(), lineterminator="\r\n").writerow
+
+
+def _csv_segment(cells):
+    """Some consecutive cells of a row, quoted as csv.writer quotes them in the whole row.
+
+    Quoting is per cell, so a row is its segments joined by commas; only a
+    row of one empty cell is written differently ('""'), so a segment of one
+    empty cell is made here.
+    """
+    if len(cells) == 1 and not cells[0]:
+        return ""
+    return _csv_line(cells)[:-2]
+
+
+def _csv_cells(gets, obj):
+    if obj is None:
+        return _csv_segment([""] * len(gets))
+    return _csv_segment([_csv_cell(get(obj)) for get in gets])
+
+
+def _text_pieces(lines):
+    """Join text lines into pieces of about PIECE characters, without control characters, in UTF-8.
+
+    Dropping control characters from a whole piece is what _text_cell does
+    per cell (see _csv_cell), at a fraction of the cost.
+    """
+    buffer, size = [], 0
+    for line in lines:
+        buffer.append(line)
+        size += len(line)
+        if size >= PIECE:
+            yield printable("".join(buffer)).encode()
+            buffer, size = [], 0
+    if buffer:
+        yield printable("".join(buffer)).encode()
+
+
 def csv_chunks(row_iter):
-    """Yield the CSV as UTF-8 with a BOM, in pieces of about PIECE bytes (for streaming)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    buffer.write("\ufeff")
-    for row in row_iter:
-        writer.writerow([_csv_cell(v) for v in row])
-        if buffer.tell() >= PIECE:
-            yield _csv_piece(buffer)
-    if buffer.tell():
-        yield _csv_piece(buffer)
+    """Yield rows (the header first) as CSV: UTF-8 with a BOM, in pieces (for streaming)."""
+    lines = (_csv_line([_csv_cell(v) for v in row]) for row in row_iter)
+    return _text_pieces(chain(["\ufeff"], lines))
 
 
-def _csv_piece(buffer):
-    text = printable(buffer.getvalue())
-    buffer.seek(0)
-    buffer.truncate()
-    return text.encode()
+def csv_export(organizations, curator=False, services_only=False):
+    """The CSV of export-ready organizations: csv_chunks(rows(...))'s bytes, made faster.
+
+    Each organization's, service's and location's cells are turned into CSV
+    text once (_table), however many rows repeat them, and joined per row.
+    """
+    columns = columns_for(curator)
+    header = _csv_line([c.name for c in columns])
+    lines = (
+        ",".join(parts) + "\r\n"
+        for parts in _table(organizations, columns, services_only, _csv_cells)
+    )
+    return _text_pieces(chain(["\ufeff", header], lines))
 
 
 def write_xlsx(row_iter, output):

@@ -365,11 +365,7 @@ def search_export(request, fmt):
                 filename=exports.export_filename(fmt),
                 content_type=EXPORT_TYPES[fmt],
             )
-        chunks = (
-            exports.vcard_chunks(listed)
-            if fmt == "vcf"
-            else exports.csv_chunks(exports.rows(listed))
-        )
+        chunks = exports.vcard_chunks(listed) if fmt == "vcf" else exports.csv_export(listed)
     response = StreamingHttpResponse(chunks, content_type=EXPORT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(fmt)}"'
     return response

@@ -60,7 +60,7 @@ class Command(BaseCommand):
                 exports.write_xlsx(exports.rows(items), stream)
             else:
                 chunks = {
-                    "csv": lambda: exports.csv_chunks(exports.rows(items)),
+                    "csv": lambda: exports.csv_export(items),
                     "vcf": lambda: exports.vcard_chunks(items),
                     "hsds": lambda: hsds.json_chunks(items),
                 }[format]()
