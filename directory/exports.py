@@ -513,7 +513,8 @@ def xlsx_bytes(row_iter):
 
 
 def _vcard_escape(value):
-    value = printable(value).replace("\r\n", "\n").replace("\r", "\n")
+    if not value.isprintable():  # a control character or a line break (most text has neither)
+        value = printable(value).replace("\r\n", "\n").replace("\r", "\n")
     return value.replace("\\", "\\\\").replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;")
 
 
