@@ -26,6 +26,7 @@ from directory.models import (
     Status,
     Visibility,
 )
+from directory.text import printable
 from tests.factories import (
     make_hours,
     make_language,
@@ -337,3 +338,22 @@ def test_an_export_reads_one_snapshot(tricky):
             Organization.objects.public(), Service.objects.published()
         )
         assert len(list(stream)) == 3
+
+
+def test_vcard_text_is_escaped_as_before():
+    def before(value):
+        value = printable(value).replace("\r\n", "\n").replace("\r", "\n")
+        return (
+            value.replace("\\", "\\\\").replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;")
+        )
+
+    for value in [
+        "a,b;c\\d",
+        "x\r\ny\rz\n",
+        "\x01a\r\x02\nb",
+        "é 中 한",
+        "\u2028x",
+        "\r\x01\n",
+        "",
+    ]:
+        assert exports._vcard_escape(value) == before(value)
