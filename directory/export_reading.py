@@ -20,6 +20,7 @@ organizations and published services, and the columns decide, as for model
 instances, which fields leave.
 """
 
+import uuid
 from collections import namedtuple
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -73,12 +74,13 @@ UUID_GROUPS = [(1, 8), (9, 4), (13, 4), (17, 4), (21, 12)]
 def one_snapshot(alias):
     """Let every query of an export see the same rows, however long it streams.
 
-    On PostgreSQL, a read-only REPEATABLE READ transaction (or the
-    transaction the caller is already in), without JIT compilation: the
-    planner's costs for a whole directory pass its threshold, and compiling
-    takes longer than these scans and sorts. SQLite needs nothing:
-    statements open together on one connection share one read snapshot, and
-    its transactions here (IMMEDIATE) would lock writers out.
+    On PostgreSQL, a REPEATABLE READ transaction (or the transaction the
+    caller is already in), without JIT compilation: the planner's costs for
+    a whole directory pass its threshold, and compiling takes longer than
+    these scans and sorts. It writes nothing but its temporary tables
+    (_ByPosition). SQLite needs nothing: statements open together on one
+    connection share one read snapshot, and its transactions here
+    (IMMEDIATE) would lock writers out.
     """
     connection = connections[alias]
     if connection.vendor != "postgresql" or connection.in_atomic_block:
@@ -86,7 +88,7 @@ def one_snapshot(alias):
         return
     with transaction.atomic(using=alias):
         with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             cursor.execute("SET LOCAL jit = off")
         yield
 
@@ -203,6 +205,14 @@ def row_class(kind, fields):
     return type(base.__name__, (base,), METHODS.get(kind, {}))
 
 
+def _through(path, table):
+    """A table's columns read through a relation (location__city...)."""
+    return {
+        name: f"@{path}__{column[1:]}" if column.startswith("@") else f"{path}__{column}"
+        for name, column in table.items()
+    }
+
+
 def _columns(table, fields):
     return [Text(table[f][1:]) if table[f].startswith("@") else table[f] for f in fields]
 
@@ -260,9 +270,133 @@ BY_ORGANIZATION_NAME = ("organization__name", "name", "id")
 ORGANIZATION_ORDER = ("name", "id")
 
 
-def _order(path, owner_order, *own):
-    """Order a related table as its owners are written (path: from the table to the owner)."""
-    return [f"{path}__{field}" for field in owner_order] + list(own)
+class _ByName:
+    """Related rows lined up with their owners by the owners' own columns (any database).
+
+    Each table's query joins its owners to sort by their names and repeats
+    the export's search as a subquery.
+    """
+
+    def __init__(self, alias, organizations, services, service_order):
+        self.alias = alias
+        self.querysets = {"organization": organizations, "service": services}
+        self.orders = {"organization": ORGANIZATION_ORDER, "service": service_order}
+
+    def owners(self, kind):
+        """The export's organizations or services, in the export's order."""
+        return self.querysets[kind].order_by(*self.orders[kind])
+
+    def arrange(self, queryset, path, kind, *own):
+        """The rows of queryset whose `path` leads to the export's owners, in their order."""
+        ids = self.querysets[kind].values("pk")
+        order = [f"{path}__{field}" for field in self.orders[kind]]
+        return queryset.filter(**{f"{path}__in": ids}).order_by(*order, *own)
+
+    def close(self):
+        pass
+
+
+class _ByPosition:
+    """On PostgreSQL: the export's organizations and services numbered once, in temporary tables.
+
+    Each table's query then joins the numbers instead of repeating the
+    search, and sorts by a number instead of by names: it takes a third of
+    the time.
+    """
+
+    def __init__(self, alias, organizations, services, service_order):
+        self.alias = alias
+        connection = connections[alias]
+        # A caller's transaction may outlive the export; ours drops them at its end.
+        self.drop = connection.in_atomic_block
+        suffix = uuid.uuid4().hex[:16]
+        self.tables = {"organization": f"export_o_{suffix}", "service": f"export_s_{suffix}"}
+        o, s = self.tables["organization"], self.tables["service"]
+        create = "CREATE TEMPORARY TABLE {} ON COMMIT DROP AS {}"
+        service_sql, service_params = (
+            services.order_by().values_list("id", "organization_id", "name").query.sql_with_params()
+        )
+        with connection.cursor() as cursor:
+            if service_order == BY_ORGANIZATION:
+                org_sql, org_params = (
+                    organizations.order_by().values_list("id", "name").query.sql_with_params()
+                )
+                cursor.execute(
+                    create.format(
+                        o,
+                        "SELECT e.id, row_number() OVER (ORDER BY e.name, e.id) AS position"
+                        f" FROM ({org_sql}) e",
+                    ),
+                    org_params,
+                )
+                cursor.execute(
+                    create.format(
+                        s,
+                        "SELECT e.id, row_number() OVER (ORDER BY n.position, e.name, e.id)"
+                        f" AS position FROM ({service_sql}) e JOIN {o} n ON n.id = e.organization_id",
+                    ),
+                    service_params,
+                )
+            else:  # BY_ORGANIZATION_NAME; the organizations are the services'
+                table = Organization._meta.db_table
+                cursor.execute(
+                    create.format(
+                        s,
+                        "SELECT e.id, e.organization_id, row_number() OVER"
+                        " (ORDER BY g.name, e.name, e.id) AS position"
+                        f" FROM ({service_sql}) e JOIN {table} g ON g.id = e.organization_id",
+                    ),
+                    service_params,
+                )
+                cursor.execute(
+                    create.format(
+                        o,
+                        "SELECT g.id, row_number() OVER (ORDER BY g.name, g.id) AS position"
+                        f" FROM {table} g WHERE g.id IN (SELECT organization_id FROM {s})",
+                    ),
+                )
+            cursor.execute(f"ANALYZE {o}")
+            cursor.execute(f"ANALYZE {s}")
+
+    def owners(self, kind):
+        model = Organization if kind == "organization" else Service
+        return self.arrange(model.objects.using(self.alias), "id", kind)
+
+    def arrange(self, queryset, path, kind, *own):
+        table = self.tables[kind]
+        column = _column(queryset.model, path)
+        # A join the ordering below sets up (phone__...) is in the query by then.
+        return queryset.extra(
+            tables=[table], where=[f"{table}.id = {column}"], order_by=[f"{table}.position", *own]
+        )
+
+    def close(self):
+        if self.drop:
+            with connections[self.alias].cursor() as cursor:
+                cursor.execute(f"DROP TABLE {', '.join(self.tables.values())}")
+
+
+def _column(model, path):
+    """The quoted table.column that `path` (a__b__field) ends at."""
+    *hops, name = path.split("__")
+    for hop in hops:
+        model = model._meta.get_field(hop).related_model
+    return f'"{model._meta.db_table}"."{model._meta.get_field(name).column}"'
+
+
+@contextmanager
+def _lineup(alias, organizations, services, service_order):
+    """How related rows are lined up with their owners: _ByPosition where it can be, else _ByName."""
+    connection = connections[alias]
+    lineup = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_is_in_recovery()")  # a replica: no temporary tables
+            if not cursor.fetchone()[0]:
+                lineup = _ByPosition(alias, organizations, services, service_order)
+    lineup = lineup or _ByName(alias, organizations, services, service_order)
+    yield lineup
+    lineup.close()  # not after an error, which may have broken the transaction
 
 
 class _Stream:
@@ -318,145 +452,107 @@ class _Vocabulary:
         return {row[0]: _new(make, row) for row in rows}
 
 
-def _phone_stream(alias, fields, owner_filter, owner_path, owner_order):
-    phones = (
-        Phone.objects.using(alias)
-        .filter(**owner_filter)
-        .order_by(*_order(owner_path, owner_order, "type", "number", "id"))
-        .values_list(Text(f"{owner_path}_id"), *_columns(PHONE, fields))
-    )
+def _phone_stream(lineup, fields, path, kind):
+    phones = lineup.arrange(
+        Phone.objects.using(lineup.alias), path, kind, "type", "number", "id"
+    ).values_list(Text(f"{path}_id"), *_columns(PHONE, fields))
     return _Stream(phones, _rest(row_class("phone", fields)))
 
 
-def _phone_language_stream(alias, vocabulary, owner_filter, owner_path, owner_order):
-    """The languages of the phones _phone_stream reads with the same arguments, phone by phone."""
-    through = Phone.languages.through.objects.using(alias)
-    rows = (
-        through.filter(**{f"phone__{key}": value for key, value in owner_filter.items()})
-        .order_by(
-            *_order(f"phone__{owner_path}", owner_order),
-            "phone__type",
-            "phone__number",
-            "phone__id",
-            "language__name",
-            "language__id",
-        )
-        .values_list(Text("phone_id"), "language_id")
-    )
+def _phone_language_stream(lineup, vocabulary, path, kind):
+    """The languages of the phones _phone_stream reads with the same path, phone by phone."""
+    rows = lineup.arrange(
+        Phone.languages.through.objects.using(lineup.alias),
+        f"phone__{path}",
+        kind,
+        "phone__type",
+        "phone__number",
+        "phone__id",
+        "language__name",
+        "language__id",
+    ).values_list(Text("phone_id"), "language_id")
     languages = vocabulary.languages
     return _Stream(rows, lambda row: languages[row[1]])
 
 
-def _organization_streams(alias, vocabulary, organization_ids, reading, phone_languages=False):
-    """{part: stream} of an organization's own related rows, in ORGANIZATION_ORDER."""
-    owner = {"organization__in": organization_ids}
-    parts = reading.organization_parts
-    streams = {}
+def _organization_streams(lineup, vocabulary, reading):
+    """{part: stream} of an organization's own related rows, lined up with the organizations."""
+    alias, parts, streams = lineup.alias, reading.organization_parts, {}
     if "kinds" in parts:
-        kinds = (
-            Organization.kinds.through.objects.using(alias)
-            .filter(**owner)
-            .order_by(*_order("organization", ORGANIZATION_ORDER, "organizationkind__code"))
-            .values_list(Text("organization_id"), "organizationkind__code")
-        )
+        kinds = lineup.arrange(
+            Organization.kinds.through.objects.using(alias),
+            "organization",
+            "organization",
+            "organizationkind__code",
+        ).values_list(Text("organization_id"), "organizationkind__code")
         streams["kinds"] = _Stream(kinds, _rest(row_class("code", ("code",))))
     if "phones" in parts:
         streams["phones"] = _phone_stream(
-            alias, reading.phone_fields, owner, "organization", ORGANIZATION_ORDER
+            lineup, reading.phone_fields, "organization", "organization"
         )
     if "locations" in parts:
-        locations = (
-            Location.objects.using(alias)
-            .filter(**owner)
-            .order_by(*_order("organization", ORGANIZATION_ORDER, "city", "name", "id"))
-            .values_list(Text("organization_id"), *_columns(LOCATION, reading.location_fields))
-        )
+        locations = lineup.arrange(
+            Location.objects.using(alias), "organization", "organization", "city", "name", "id"
+        ).values_list(Text("organization_id"), *_columns(LOCATION, reading.location_fields))
         make = row_class("location", reading.location_fields)
         streams["locations"] = _Stream(locations, _rest(make))
-    phone_languages = (
-        _phone_language_stream(alias, vocabulary, owner, "organization", ORGANIZATION_ORDER)
-        if phone_languages
-        else None
-    )
-    return streams, phone_languages
+    return streams
 
 
-def _service_streams(alias, vocabulary, service_ids, reading, service_order, locations_joined):
-    """{part: stream} of a service's related rows, lined up with services in service_order.
+def _service_streams(lineup, vocabulary, reading, locations_joined):
+    """{part: stream} of a service's related rows, lined up with the services.
 
     Service-at-location rows carry their location when locations_joined;
     otherwise (location_id, ...) rows, which _attach_locations completes.
     """
-    owner = {"service__in": service_ids}
-    parts = reading.service_parts
-    streams = {}
+    alias, parts, streams = lineup.alias, reading.service_parts, {}
+
+    def arrange(queryset, *own):
+        return lineup.arrange(queryset.using(alias), "service", "service", *own)
+
     if "taxonomy_terms" in parts:
-        terms = (
-            Service.taxonomy_terms.through.objects.using(alias)
-            .filter(**owner)
-            .order_by(*_order("service", service_order, "taxonomyterm__code"))
-            .values_list(Text("service_id"), Text("taxonomyterm_id"))
+        terms = arrange(Service.taxonomy_terms.through.objects, "taxonomyterm__code").values_list(
+            Text("service_id"), Text("taxonomyterm_id")
         )
         by_id = vocabulary.terms
         streams["taxonomy_terms"] = _Stream(terms, lambda row: by_id[row[1]])
     if "populations" in parts:
-        populations = (
-            Service.populations.through.objects.using(alias)
-            .filter(**owner)
-            .order_by(*_order("service", service_order, "populationserved__code"))
-            .values_list(Text("service_id"), "populationserved__code")
-        )
+        populations = arrange(
+            Service.populations.through.objects, "populationserved__code"
+        ).values_list(Text("service_id"), "populationserved__code")
         streams["populations"] = _Stream(populations, _rest(row_class("code", ("code",))))
     if "service_languages" in parts:
-        spoken = (
-            ServiceLanguage.objects.using(alias)
-            .filter(**owner)
-            .order_by(*_order("service", service_order, "id"))
-            .values_list(Text("service_id"), "language_id", "via")
+        spoken = arrange(ServiceLanguage.objects, "id").values_list(
+            Text("service_id"), "language_id", "via"
         )
         languages = vocabulary.languages
         make = row_class("service language", ("via", "language"))
-        streams["service_languages"] = _Stream(spoken, lambda row: make(row[2], languages[row[1]]))
-    if "phones" in parts:
-        streams["phones"] = _phone_stream(
-            alias, reading.phone_fields, owner, "service", service_order
+        streams["service_languages"] = _Stream(
+            spoken, lambda row: _new(make, (row[2], languages[row[1]]))
         )
+    if "phones" in parts:
+        streams["phones"] = _phone_stream(lineup, reading.phone_fields, "service", "service")
     if "schedules" in parts:
-        schedules = (
-            Schedule.objects.using(alias)
-            .filter(**owner)
-            .order_by(*_order("service", service_order, "weekday", "opens_at", "id"))
-            .values_list(Text("service_id"), *_columns(SCHEDULE, SCHEDULE))
+        schedules = arrange(Schedule.objects, "weekday", "opens_at", "id").values_list(
+            Text("service_id"), *_columns(SCHEDULE, SCHEDULE)
         )
         streams["schedules"] = _Stream(schedules, _rest(row_class("schedule", tuple(SCHEDULE))))
     if "service_at_locations" in parts:
-        sals = (
-            ServiceAtLocation.objects.using(alias)
-            .filter(**owner)
-            .order_by(
-                *_order("service", service_order),
-                "location__city",
-                "location__name",
-                "location__id",
-            )
+        sals = arrange(
+            ServiceAtLocation.objects, "location__city", "location__name", "location__id"
         )
+        sal = row_class("service at location", ("id", "location_id", "description", "location"))
         if locations_joined:
-            sal = row_class("service at location", ("id", "location_id", "description", "location"))
             location = row_class("location", tuple(LOCATION))
             sals = sals.values_list(
                 Text("service_id"),
                 Text("id"),
                 Text("location_id"),
                 "description",
-                *[
-                    Text(f"location__{column[1:]}")
-                    if column.startswith("@")
-                    else f"location__{column}"
-                    for column in LOCATION.values()
-                ],
+                *_columns(_through("location", LOCATION), LOCATION),
             )
             streams["service_at_locations"] = _Stream(
-                sals, lambda row: sal(row[1], row[2], row[3], tuple.__new__(location, row[4:]))
+                sals, lambda row: _new(sal, (row[1], row[2], row[3], _new(location, row[4:])))
             )
         else:
             sals = sals.values_list(
@@ -503,33 +599,25 @@ def organizations(organizations, services, reading=TABLE):
     names, in the same orders.
     """
     alias = organizations.db
-    with one_snapshot(alias):
-        yield from _organizations(organizations.using(alias), services.using(alias), reading)
+    organizations = organizations.using(alias)
+    services = services.using(alias).filter(organization__in=organizations.values("pk"))
+    with one_snapshot(alias), _lineup(alias, organizations, services, BY_ORGANIZATION) as lineup:
+        yield from _organizations(lineup, reading)
 
 
-def _organizations(organizations, services, reading):
-    alias = organizations.db
-    vocabulary = _Vocabulary(alias)
-    organization_ids = organizations.values("pk")
-    services = services.filter(organization__in=organization_ids)
-    org_streams, _ = _organization_streams(alias, vocabulary, organization_ids, reading)
+def _organizations(lineup, reading):
+    vocabulary = _Vocabulary(lineup.alias)
+    org_streams = _organization_streams(lineup, vocabulary, reading)
     service_stream = _Stream(
-        services.order_by(*BY_ORGANIZATION).values_list(
+        lineup.owners("service").values_list(
             Text("organization_id"), *_columns(SERVICE, reading.service_fields)
         ),
         _rest(row_class("service", reading.service_fields)),
     )
-    service_streams = _service_streams(
-        alias,
-        vocabulary,
-        services.values("pk"),
-        reading,
-        BY_ORGANIZATION,
-        locations_joined=False,
-    )
+    service_streams = _service_streams(lineup, vocabulary, reading, locations_joined=False)
     make = row_class("organization", reading.organization_fields)
     rows = (
-        organizations.order_by(*ORGANIZATION_ORDER)
+        lineup.owners("organization")
         .values_list(*_columns(ORGANIZATION, reading.organization_fields))
         .iterator(chunk_size=FETCH)
     )
@@ -540,7 +628,7 @@ def _organizations(organizations, services, reading):
         for service in exported:
             _attach(service, service_streams, service.id)
         if "service_at_locations" in service_streams:
-            _attach_locations(alias, reading.location_fields, organization, exported)
+            _attach_locations(lineup.alias, reading.location_fields, organization, exported)
         organization.exported_services = exported
         yield organization
 
@@ -553,29 +641,25 @@ def hsds_services(services):
     included.
     """
     alias = services.db
-    with one_snapshot(alias):
-        yield from _hsds_services(services.using(alias), HSDS)
+    services = services.using(alias)
+    organizations = Organization.objects.using(alias).filter(
+        pk__in=services.values("organization_id")
+    )
+    with (
+        one_snapshot(alias),
+        _lineup(alias, organizations, services, BY_ORGANIZATION_NAME) as lineup,
+    ):
+        yield from _hsds_services(lineup, HSDS)
 
 
-def _hsds_services(services, reading):
-    alias = services.db
-    vocabulary = _Vocabulary(alias)
-    service_ids = services.values("pk")
-    streams = _service_streams(
-        alias,
-        vocabulary,
-        service_ids,
-        reading,
-        BY_ORGANIZATION_NAME,
-        locations_joined=True,
-    )
-    phone_languages = _phone_language_stream(
-        alias, vocabulary, {"service__in": service_ids}, "service", BY_ORGANIZATION_NAME
-    )
-    owners = _Owners(_owning_organizations(services, reading, vocabulary))
+def _hsds_services(lineup, reading):
+    vocabulary = _Vocabulary(lineup.alias)
+    streams = _service_streams(lineup, vocabulary, reading, locations_joined=True)
+    phone_languages = _phone_language_stream(lineup, vocabulary, "service", "service")
+    owners = _Owners(_owning_organizations(lineup, vocabulary, reading))
     make = row_class("service", reading.service_fields)
     rows = (
-        services.order_by(*BY_ORGANIZATION_NAME)
+        lineup.owners("service")
         .values_list(*_columns(SERVICE, reading.service_fields))
         .iterator(chunk_size=FETCH)
     )
@@ -588,22 +672,13 @@ def _hsds_services(services, reading):
         yield service
 
 
-def _owning_organizations(services, reading, vocabulary):
-    """The organizations of these services, by name and id, with their phones and their languages."""
-    alias = services.db
-    organizations = Organization.objects.using(alias).filter(
-        pk__in=services.values("organization_id")
-    )
-    streams, phone_languages = _organization_streams(
-        alias,
-        vocabulary,
-        organizations.values("pk"),
-        reading,
-        phone_languages=True,
-    )
+def _owning_organizations(lineup, vocabulary, reading):
+    """The services' organizations, by name and id, with their phones and the phones' languages."""
+    streams = _organization_streams(lineup, vocabulary, reading)
+    phone_languages = _phone_language_stream(lineup, vocabulary, "organization", "organization")
     make = row_class("organization", reading.organization_fields)
     rows = (
-        organizations.order_by(*ORGANIZATION_ORDER)
+        lineup.owners("organization")
         .values_list(*_columns(ORGANIZATION, reading.organization_fields))
         .iterator(chunk_size=FETCH)
     )
