@@ -405,13 +405,9 @@ class _Stream:
     def __init__(self, queryset, make):
         self._rows = queryset.iterator(chunk_size=FETCH)
         self._make = make
-        self._head = None
-        self._started = False
+        self._head = next(self._rows, None)
 
     def take(self, owner):
-        if not self._started:
-            self._head = next(self._rows, None)
-            self._started = True
         found = []
         head = self._head
         while head is not None and head[0] == owner:
