@@ -238,6 +238,7 @@ def main():
         expected = {"csv": again_csv.stat().st_size, "json": again_json.stat().st_size}
         steps += public_exports(expected)
         only.append("exports")
+        csv_file, json_file = again_csv, again_json
     elif "imports" not in only or not (csv_file.exists() and json_file.exists()):
         steps.append(reset_database(generate=True))
         steps.append(export_by_command("csv", csv_file, "export_listings csv"))
