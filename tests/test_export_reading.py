@@ -6,6 +6,7 @@ import io
 import json
 import random
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
@@ -363,3 +364,22 @@ def test_vcard_text_is_escaped_as_before():
         "",
     ]:
         assert exports._vcard_escape(value) == before(value)
+
+
+def test_a_replica_lines_rows_up_by_name_with_the_same_bytes(tricky, monkeypatch):
+    """Where temporary tables cannot be made (a read replica), rows are sorted by names."""
+
+    def exports_now():
+        light = exports.public_organizations(Organization.objects.all(), reading=exports.TABLE)
+        services = hsds.services_for_hsds(Service.objects.all())
+        return b"".join(exports.csv_export(light)), b"".join(hsds.json_chunks(services))
+
+    numbered = exports_now()
+
+    @contextmanager
+    def by_name(alias, organizations, services, service_order):
+        yield export_reading._ByName(alias, organizations, services, service_order)
+
+    monkeypatch.setattr(export_reading, "_lineup", by_name)
+    assert exports_now() == numbered
+    assert numbered[0] == _models_csv() and numbered[1] == _models_hsds()
