@@ -96,14 +96,16 @@ def curator_export(fmt, organizations, services, services_only=False):
         response = StreamingHttpResponse(chunks, content_type="application/json")
     else:
         listed = exports.organizations_for_export(organizations, services, curator=True)
-        table = exports.rows(listed, curator=True, services_only=services_only)
         if fmt == "xlsx":
             output = tempfile.TemporaryFile()
-            exports.write_xlsx(table, output)
+            exports.write_xlsx(
+                exports.rows(listed, curator=True, services_only=services_only), output
+            )
             output.seek(0)
             return FileResponse(output, as_attachment=True, filename=filename)
         response = StreamingHttpResponse(
-            exports.csv_chunks(table), content_type="text/csv; charset=utf-8"
+            exports.csv_export(listed, curator=True, services_only=services_only),
+            content_type="text/csv; charset=utf-8",
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

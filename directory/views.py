@@ -343,7 +343,8 @@ def search_export(request, fmt):
             hsds.services_for_hsds(services.filter(organization__in=organizations.values("pk")))
         )
     else:
-        listed = exports.public_organizations(organizations, services, light=True)
+        reading = exports.CONTACTS if fmt == "vcf" else exports.TABLE
+        listed = exports.public_organizations(organizations, services, reading)
         if fmt == "xlsx":
             # The workbook is built before the first byte can be sent.
             count = exports.exported_services_count(organizations, services)
@@ -362,11 +363,7 @@ def search_export(request, fmt):
                 filename=exports.export_filename(fmt),
                 content_type=EXPORT_TYPES[fmt],
             )
-        chunks = (
-            exports.vcard_chunks(listed)
-            if fmt == "vcf"
-            else exports.csv_chunks(exports.rows(listed))
-        )
+        chunks = exports.vcard_chunks(listed) if fmt == "vcf" else exports.csv_export(listed)
     response = StreamingHttpResponse(chunks, content_type=EXPORT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(fmt)}"'
     return response

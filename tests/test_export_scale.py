@@ -19,7 +19,7 @@ from tests.test_import_scale import _file
 
 pytestmark = pytest.mark.django_db
 
-ORGANIZATIONS = 450  # two services each; more than two chunks of exports.CHUNK_SIZE
+ORGANIZATIONS = 450  # two services each
 
 
 @pytest.fixture(autouse=True)
@@ -55,16 +55,14 @@ def test_export_queries_do_not_grow_with_the_rows(client, fmt, django_assert_max
     _directory(10)
     with CaptureQueriesContext(connection) as few:
         _download(client, fmt)
-    _directory(80)  # 90 organizations, 180 services: still one chunk of each
+    _directory(80)  # 90 organizations, 180 services
     with django_assert_max_num_queries(len(few)):
         _download(client, fmt)
 
 
-def test_a_chunk_of_organizations_takes_a_fixed_number_of_queries(
-    client, django_assert_max_num_queries
-):
-    _directory()  # three chunks
-    with django_assert_max_num_queries(45):
+def test_an_export_takes_one_query_per_table(client, django_assert_max_num_queries):
+    _directory()
+    with django_assert_max_num_queries(24):
         _download(client, "csv")
 
 
@@ -93,7 +91,10 @@ def test_light_rows_export_the_same_bytes_as_the_models(directory):
     """The public CSV and vCards are built from values() rows; the columns see the same data."""
     from directory.models import Organization
 
-    for make in (lambda o: exports.csv_chunks(exports.rows(o)), exports.vcard_chunks):
+    for make, reading in (
+        (lambda o: exports.csv_chunks(exports.rows(o)), exports.TABLE),
+        (exports.vcard_chunks, exports.CONTACTS),
+    ):
         models = b"".join(make(exports.public_organizations(Organization.objects.all())))
-        light = exports.public_organizations(Organization.objects.all(), light=True)
+        light = exports.public_organizations(Organization.objects.all(), reading=reading)
         assert b"".join(make(light)) == models

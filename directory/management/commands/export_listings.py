@@ -47,7 +47,8 @@ class Command(BaseCommand):
             items = hsds.services_for_hsds(services)
         else:
             total = organizations.count()
-            items = exports.public_organizations(organizations, services, light=True)
+            reading = exports.CONTACTS if format == "vcf" else exports.TABLE
+            items = exports.public_organizations(organizations, services, reading)
         bar = ProgressBar(f"Exporting {format}", total)
         items = _counted(items, bar)
         try:
@@ -59,7 +60,7 @@ class Command(BaseCommand):
                 exports.write_xlsx(exports.rows(items), stream)
             else:
                 chunks = {
-                    "csv": lambda: exports.csv_chunks(exports.rows(items)),
+                    "csv": lambda: exports.csv_export(items),
                     "vcf": lambda: exports.vcard_chunks(items),
                     "hsds": lambda: hsds.json_chunks(items),
                 }[format]()
