@@ -423,6 +423,8 @@ def test_filters_narrow_services(client, listings):
     ]
     assert _names(client, "/api/services?search=pasadena") == ["Visa help"]
     assert _names(client, "/api/services?search=asylum") == ["Asylum clinic", "Food pantry"]
+    # `search` reads words as the site's search box does: Spanish and stop words included.
+    assert _names(client, "/api/services?search=el+asilo") == ["Asylum clinic", "Food pantry"]
     assert _names(client, f"/api/services?taxonomy_term_id={uuid.UUID(int=7)}") == []
 
 

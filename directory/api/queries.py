@@ -12,7 +12,7 @@ on both databases.
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 
-from .. import geo, search
+from .. import geo, search, synonyms
 from ..choices import memoized
 from ..exports import _into, service_prefetches
 from ..models import (
@@ -94,6 +94,11 @@ def taxonomies(words=None):
 # ---------------------------------------------------------------- services
 
 
+def _meaning(words):
+    """The words of `search` read as the site's search box reads them (synonyms, stop words)."""
+    return synonyms.vocabulary().understand(words)
+
+
 def _category_tags(term, taxonomy):
     """The index tags of a taxonomy_term_id or taxonomy_id filter ([] matches nothing)."""
     public = public_terms()
@@ -136,7 +141,7 @@ def service_entries(filters):
         entries = entries.filter(tags__has_any=tags)
     if filters.get("words"):
         # The public search's match: the organization's words and its services'.
-        matched = search.matching(SearchEntry.objects.all(), filters["words"])
+        matched = search.matching(SearchEntry.objects.all(), _meaning(filters["words"]))
         entries = entries.filter(organization_id__in=matched.values("organization_id"))
     if filters.get("modified_after") is not None:
         entries = entries.filter(service__updated_at__gte=filters["modified_after"])
@@ -199,7 +204,7 @@ def organization_entries(words=None):
     """SearchEntry rows of the public organizations (matching `words`, best first)."""
     entries = SearchEntry.objects.all()
     if words:
-        return search.matching(entries, words).order_by("-rank", "organization_id")
+        return search.matching(entries, _meaning(words)).order_by("-rank", "organization_id")
     return entries.order_by("organization_id")
 
 
