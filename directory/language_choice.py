@@ -49,6 +49,17 @@ def home_url(code):
         return reverse("directory:home")
 
 
+# Names in their own language that Django lacks (tl, ht) or gives in English (km, pa).
+OWN_NAMES = {
+    "tl": "Tagalog",
+    "ht": "Kreyòl ayisyen",
+    "km": "ខ្មែរ",
+    "pa": "ਪੰਜਾਬੀ",
+}
+
+
 def language_name(code):
     """The language's name in itself, capitalised as a menu item ("Español", not "español")."""
+    if code in OWN_NAMES:
+        return OWN_NAMES[code]
     return capfirst(get_language_info(code)["name_local"])

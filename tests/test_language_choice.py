@@ -77,3 +77,67 @@ def test_english_chosen_on_purpose_has_a_home_that_never_redirects(client):
 def test_the_english_header_leads_home_without_a_redirect(client):
     html = client.get("/search/").content.decode()
     assert 'class="site-header__name" href="/en/"' in html
+
+
+# The twenty interface languages issue 13 asks for; most have no catalogue yet.
+TWENTY = [
+    ("en", "English"),
+    ("es", "Spanish"),
+    ("zh-hans", "Simplified Chinese"),
+    ("zh-hant", "Traditional Chinese"),
+    ("ko", "Korean"),
+    ("vi", "Vietnamese"),
+    ("tl", "Tagalog"),
+    ("hy", "Armenian"),
+    ("fa", "Persian"),
+    ("ru", "Russian"),
+    ("ja", "Japanese"),
+    ("km", "Khmer"),
+    ("ar", "Arabic"),
+    ("th", "Thai"),
+    ("pa", "Punjabi"),
+    ("hi", "Hindi"),
+    ("pt", "Portuguese"),
+    ("fr", "French"),
+    ("ht", "Haitian Creole"),
+    ("uk", "Ukrainian"),
+]
+
+
+def switcher(html):
+    start = html.index('<nav class="language-switcher"')
+    return html[start : html.index("</nav>", start)]
+
+
+def test_the_switcher_keeps_the_page_and_its_query(client):
+    nav = switcher(client.get("/search/?q=asilo&language=ko").content.decode())
+    assert '<span lang="en" aria-current="true">English</span>' in nav
+    assert (
+        '<a href="/es/search/?q=asilo&amp;language=ko" hreflang="es" lang="es">Español</a>' in nav
+    )
+    nav = switcher(client.get("/es/search/?q=asilo&language=ko").content.decode())
+    assert '<a href="/search/?q=asilo&amp;language=ko" hreflang="en" lang="en">English</a>' in nav
+    assert '<span lang="es" aria-current="true">Español</span>' in nav
+
+
+def test_the_switcher_names_each_language_in_itself(client, settings):
+    settings.LANGUAGES = TWENTY
+    nav = switcher(client.get("/search/?q=asilo").content.decode())
+    for code, name in [
+        ("es", "Español"),
+        ("zh-hans", "简体中文"),
+        ("ko", "한국어"),
+        ("tl", "Tagalog"),
+        ("hy", "Հայերեն"),
+        ("fa", "فارسی"),
+        ("km", "ខ្មែរ"),
+        ("pa", "ਪੰਜਾਬੀ"),
+        ("fr", "Français"),
+        ("ht", "Kreyòl ayisyen"),
+    ]:
+        assert f'href="/{code}/search/?q=asilo" hreflang="{code}" lang="{code}">{name}</a>' in nav
+    assert nav.count("<li>") == 20
+    # No language is named in English but English itself.
+    for _code, english in TWENTY[1:]:
+        if english != "Tagalog":
+            assert english not in nav
