@@ -18,7 +18,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import escape
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -465,8 +465,9 @@ def server_error(request):
     except Exception:
         # Whatever broke may break the page too (templates, sessions): plain text, same language.
         message = escape(_("Something went wrong on our side. Please try again in a moment."))
+        direction = ' dir="rtl"' if get_language_bidi() else ""
         return HttpResponseServerError(
-            f'<!doctype html><html lang="{get_language()}"><meta charset="utf-8">'
+            f'<!doctype html><html lang="{get_language()}"{direction}><meta charset="utf-8">'
             f"<title>{message}</title><h1>{message}</h1></html>",
             content_type="text/html; charset=utf-8",
         )
