@@ -204,6 +204,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates, times and numbers for the languages Django has no formats for (tl, ht);
+# every other language keeps Django's own (docs/translation/README.md).
+FORMAT_MODULE_PATH = ["advocacy.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Los_Angeles")

@@ -5,7 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from directory.sitemaps import SITEMAPS
-from directory.views import robots_txt
+from directory.views import home, robots_txt
 
 urlpatterns = [
     # Before the admin, which would otherwise answer for these paths.
@@ -15,6 +15,9 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots-txt"),
     # The HSDS API: data, not pages, so outside the language prefixes (docs/hsds.md).
     path("api/", include("directory.api.urls")),
+    # English chosen on purpose: the bare / may redirect by Accept-Language
+    # (directory/language_choice.py), this address never does.
+    path("en/", home, name="home-en"),
 ]
 
 # Public pages carry the language in the URL (/es/...): no cookie needed.

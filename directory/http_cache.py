@@ -10,10 +10,13 @@ the admin, exports, and anything sent to a signed-in user.
 from django.conf import settings
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from .language_choice import negotiates_language
+
 # URL names whose anonymous GET a shared cache may keep. Exports are left out:
 # they are large, rarely asked for twice, and would push pages out of the cache.
 PUBLIC_PAGES = {
     "directory:home",
+    "home-en",
     "directory:search",
     "directory:search-sheet",
     "directory:who-can-help",
@@ -57,7 +60,11 @@ def cache_policy(request, response):
     match = request.resolver_match
     if (
         request.method in ("GET", "HEAD")
-        and response.status_code == 200
+        and (
+            response.status_code == 200
+            # The bare / sends a Spanish browser to /es/: that answer is as public.
+            or (response.status_code == 302 and negotiates_language(request))
+        )
         and match is not None
         and match.view_name in PUBLIC_PAGES
         and not response.has_header("Cache-Control")
@@ -84,20 +91,22 @@ class PublicPageCacheControl:
                 max_age=settings.PUBLIC_CACHE_SECONDS,
                 stale_while_revalidate=settings.PUBLIC_CACHE_STALE_SECONDS,
             )
-            vary_only_where_it_varies(response, request.resolver_match.view_name)
+            vary_only_where_it_varies(response, request)
         return response
 
 
-def vary_only_where_it_varies(response, view_name):
+def vary_only_where_it_varies(response, request):
     """Keep a public page's `Vary` to what its content really depends on.
 
     Django adds `Vary: Cookie` whenever a middleware looked at the session,
     and `Vary: Accept-Language` to addresses without a language prefix; but
     public pages take their language from the address alone (/es/...), and
     most are the same for everyone. A needless `Vary` splits a shared cache
-    into one copy per browser.
+    into one copy per browser. The bare / is the exception: it redirects by
+    Accept-Language (directory/language_choice.py).
     """
-    needless = {"accept-language"}
+    view_name = request.resolver_match.view_name
+    needless = set() if negotiates_language(request) else {"accept-language"}
     if view_name not in VARY_BY_COOKIE:
         needless.add("cookie")
     kept = [
@@ -110,3 +119,5 @@ def vary_only_where_it_varies(response, view_name):
         response["Vary"] = ", ".join(kept)
     if view_name in VARY_BY_COOKIE:
         patch_vary_headers(response, ["Cookie"])
+    if negotiates_language(request):
+        patch_vary_headers(response, ["Accept-Language"])

@@ -15,14 +15,25 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import escape
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import choices, exports, facets, hotlines, hours, hsds, phones, recent, share
+from . import (
+    choices,
+    exports,
+    facets,
+    hotlines,
+    hours,
+    hsds,
+    language_choice,
+    phones,
+    recent,
+    share,
+)
 from .filters import DirectoryFilter
 from .forms import ReportForm, SuggestionForm
 from .models import (
@@ -120,6 +131,13 @@ def _submit(request, form, template, context, thanks_url):
 
 
 def home(request):
+    if request.method in ("GET", "HEAD") and language_choice.negotiates_language(request):
+        # A first visit to the bare /: the browser's language, if we have it.
+        code = language_choice.preferred_language(request.headers.get("Accept-Language"))
+        if code != settings.LANGUAGE_CODE:
+            response = redirect(language_choice.home_url(code))
+            patch_vary_headers(response, ["Accept-Language"])
+            return response
     # The same for every visitor until a listing changes (directory/recent.py).
     choices.sync()
     return render(
@@ -425,10 +443,10 @@ def _hotlines_if_they_load():
 def _error_page_context():
     # The language links lead to each language's home page: the address asked for
     # exists in none, and a 404 must not repeat it (it may name a hidden listing).
-    links = []
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            links.append((code, get_language_info(code)["name_local"], reverse("directory:home")))
+    links = [
+        (code, language_choice.language_name(code), language_choice.home_url(code))
+        for code, _name in settings.LANGUAGES
+    ]
     return {"hotlines": _hotlines_if_they_load(), "language_links": links}
 
 
@@ -444,8 +462,9 @@ def server_error(request):
     except Exception:
         # Whatever broke may break the page too (templates, sessions): plain text, same language.
         message = escape(_("Something went wrong on our side. Please try again in a moment."))
+        direction = ' dir="rtl"' if get_language_bidi() else ""
         return HttpResponseServerError(
-            f'<!doctype html><html lang="{get_language()}"><meta charset="utf-8">'
+            f'<!doctype html><html lang="{get_language()}"{direction}><meta charset="utf-8">'
             f"<title>{message}</title><h1>{message}</h1></html>",
             content_type="text/html; charset=utf-8",
         )

@@ -122,5 +122,6 @@ def test_a_404_does_not_repeat_the_address_asked_for(visitor):
     """It may name a hidden listing; the language links lead to each home page instead."""
     page = visitor.get("/es/o/secret-shelter-name/").content.decode()
     assert "secret-shelter-name" not in page
-    assert '<link rel="alternate" hreflang="en" href="/">' in page
-    assert '<a href="/" hreflang="en" lang="en">English</a>' in page
+    # /en/, the English home that never redirects by Accept-Language (language_choice.py).
+    assert '<link rel="alternate" hreflang="en" href="/en/">' in page
+    assert '<a href="/en/" hreflang="en" lang="en">English</a>' in page

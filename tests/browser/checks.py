@@ -69,13 +69,23 @@ _OVERFLOW = """() => {
 
 
 # Visible controls that are cut off at either side of the viewport. The skip
-# link is parked off-screen on purpose until it has focus (right edge < 0).
+# link is parked off-screen on purpose until it has focus: wholly past the
+# start edge (the left, or the right under dir="rtl"), which never scrolls.
+# A control inside a row that scrolls sideways by itself (the language
+# switcher) is not cut off: scrolling, or focus, brings it into view.
 _CUT_OFF_CONTROLS = """() => {
   const width = document.documentElement.clientWidth;
+  const inScroller = el => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) return true;
+    }
+    return false;
+  };
   return [...document.querySelectorAll('a[href], button, input, select, textarea, summary')]
     .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden')
+    .filter(el => !inScroller(el))
     .map(el => [el, el.getBoundingClientRect()])
-    .filter(([el, box]) => box.right > 0 && (box.left < -0.5 || box.right > width + 0.5))
+    .filter(([el, box]) => box.right > 0 && box.left < width && (box.left < -0.5 || box.right > width + 0.5))
     .map(([el, box]) => `${el.outerHTML.slice(0, 80)} at ${Math.round(box.left)}..${Math.round(box.right)}`);
 }"""
 
