@@ -202,7 +202,30 @@ AUTH_PASSWORD_VALIDATORS = [
 # Internationalisation. Public URLs carry the language (/es/...), so no
 # cookie or session is needed to remember it.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# The interface's languages (issue 13): Django's codes; each has a complete catalogue
+# in locale/<code>/ (tests/test_catalogues.py) and a glossary in docs/translation/.
+LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("zh-hans", _("Simplified Chinese")),
+    ("zh-hant", _("Traditional Chinese")),
+    ("ko", _("Korean")),
+    ("vi", _("Vietnamese")),
+    ("tl", _("Tagalog")),
+    ("hy", _("Armenian")),
+    ("fa", _("Persian")),
+    ("ru", _("Russian")),
+    ("ja", _("Japanese")),
+    ("km", _("Khmer")),
+    ("ar", _("Arabic")),
+    ("th", _("Thai")),
+    ("pa", _("Punjabi")),
+    ("hi", _("Hindi")),
+    ("pt", _("Portuguese")),
+    ("fr", _("French")),
+    ("ht", _("Haitian Creole")),
+    ("uk", _("Ukrainian")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates, times and numbers for the languages Django has no formats for (tl, ht);
 # every other language keeps Django's own (docs/translation/README.md).

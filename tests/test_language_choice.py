@@ -16,8 +16,12 @@ PUBLIC = "public, max-age=60, stale-while-revalidate=300"
         ("es-MX;q=0.9,en;q=0.8", "es"),
         ("en;q=0.5,es-MX;q=0.9", "es"),
         ("en-US,en;q=0.9,es;q=0.8", "en"),
-        ("fr", "en"),
-        ("fr-CA,fr;q=0.9,es;q=0.5", "es"),
+        ("de", "en"),
+        ("de-CH,de;q=0.9,es;q=0.5", "es"),
+        ("fr-CA,fr;q=0.9,es;q=0.5", "fr"),
+        ("ko-KR,ko;q=0.9,en;q=0.5", "ko"),
+        ("zh-TW,zh;q=0.9", "zh-hant"),
+        ("zh-CN,zh;q=0.9", "zh-hans"),
         ("", "en"),
         (None, "en"),
         ("*", "en"),
@@ -38,7 +42,7 @@ def test_a_spanish_browser_on_the_bare_home_goes_to_spanish(client, header):
     assert "Set-Cookie" not in response
 
 
-@pytest.mark.parametrize("header", ["en-US", "fr", None])
+@pytest.mark.parametrize("header", ["en-US", "de", "pl-PL", None])
 def test_any_other_browser_gets_the_english_home(client, header):
     headers = {"accept-language": header} if header else {}
     response = client.get("/", headers=headers)

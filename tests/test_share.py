@@ -152,7 +152,7 @@ def test_the_qr_code_of_a_search_too_long_for_a_code_is_refused_clearly(client):
 
 @pytest.mark.parametrize(
     "address",
-    ["/suggest/", "/partners/", "/admin/", "/o/no-such-place/", "/fr/", "/es/suggest/", "/nope/"],
+    ["/suggest/", "/partners/", "/admin/", "/o/no-such-place/", "/de/", "/es/suggest/", "/nope/"],
 )
 def test_the_qr_code_of_a_page_that_is_not_public_is_404(client, address):
     r = client.get(QR, {"path": address})
