@@ -16,6 +16,10 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+# Browsers name some languages by codes Django does not know: Chrome and Android send "fil"
+# for Filipino, which our Tagalog catalogue serves.
+ALIASES = {"fil": "tl"}
+
 # The bare home page: the one address whose answer depends on Accept-Language.
 NEGOTIATED_PATH = "/"
 HOME_VIEWS = {"directory:home", "home-en"}
@@ -34,6 +38,8 @@ def preferred_language(accept_language):
     for code, _quality in parse_accept_lang_header(accept_language or ""):
         if code == "*":
             break
+        primary, _, region = code.partition("-")
+        code = ALIASES.get(primary.lower(), primary) + (f"-{region}" if region else "")
         try:
             return translation.get_supported_language_variant(code)
         except LookupError:

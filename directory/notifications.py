@@ -3,9 +3,11 @@ sender's optional contact details stay in the admin."""
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -31,11 +33,13 @@ def notify_curators(submission, request):
     url = request.build_absolute_uri(
         reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[submission.pk])
     )
-    subject = _("New %(kind)s: %(summary)s") % {
-        "kind": opts.verbose_name,
-        "summary": str(submission)[:80],
-    }
-    body = _("Something new is waiting in the moderation queue:\n\n%(url)s\n") % {"url": url}
+    # In the site's language, whatever language the visitor who sent it was reading.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("New %(kind)s: %(summary)s") % {
+            "kind": opts.verbose_name,
+            "summary": str(submission)[:80],
+        }
+        body = _("Something new is waiting in the moderation queue:\n\n%(url)s\n") % {"url": url}
     try:
         send_mail(subject, body, None, recipients)
     except OSError:

@@ -132,6 +132,19 @@ def test_curators_with_an_email_are_told_about_a_new_suggestion(client, curator,
     assert "me@example.net" not in message.body
 
 
+def test_curators_are_told_in_the_sites_language_whatever_the_visitor_read(
+    client, curator, mailoutbox
+):
+    curator.email = "carla@example.org"
+    curator.save()
+    client.post("/es" + SUGGEST, _suggestion())
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.subject.startswith("New suggestion"), message.subject
+    assert "waiting in the moderation queue" in message.body
+    assert "/admin/directory/suggestion/" in message.body and "/es/admin" not in message.body
+
+
 def test_a_report_is_saved_without_changing_the_listing(client, mailoutbox, publisher):
     publisher.email = "pablo@example.org"
     publisher.save()
