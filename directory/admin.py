@@ -48,6 +48,7 @@ from .models import (
     Organization,
     OrganizationKind,
     OrganizationRedirect,
+    OrganizationTranslation,
     Phone,
     PopulationServed,
     Report,
@@ -56,6 +57,7 @@ from .models import (
     Service,
     ServiceAtLocation,
     ServiceLanguage,
+    ServiceTranslation,
     Status,
     Suggestion,
     TaxonomyTerm,
@@ -306,6 +308,31 @@ class PhoneInline(admin.TabularInline):
     autocomplete_fields = ["languages"]
 
 
+class TranslationInline(admin.StackedInline):
+    """A listing's words in other interface languages; the listing keeps the original."""
+
+    extra = 0
+    classes = ["collapse"]
+
+
+class OrganizationTranslationInline(TranslationInline):
+    model = OrganizationTranslation
+    fields = ["language", "alternate_name", "description"]
+
+
+class ServiceTranslationInline(TranslationInline):
+    model = ServiceTranslation
+    fields = [
+        "language",
+        "name",
+        "description",
+        "eligibility",
+        "application_process",
+        "fee_note",
+        "required_documents",
+    ]
+
+
 class OrganizationPhoneInline(PhoneInline):
     fk_name = "organization"
     exclude = ["service"]
@@ -519,7 +546,12 @@ class OrganizationAdmin(OrganizationExportMixin, ListingAdmin):
         "website",
     ]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [ServiceInline, LocationInline, OrganizationPhoneInline]
+    inlines = [
+        ServiceInline,
+        LocationInline,
+        OrganizationPhoneInline,
+        OrganizationTranslationInline,
+    ]
     date_hierarchy = "updated_at"
     fieldsets = [
         (None, {"fields": ["name", "slug", "alternate_name", "kinds", "description"]}),
@@ -721,6 +753,7 @@ class ServiceAdmin(ServiceExportMixin, ListingAdmin):
         ScheduleInline,
         ClosureInline,
         ServicePhoneInline,
+        ServiceTranslationInline,
     ]
     fieldsets = [
         (None, {"fields": ["organization", "name", "description", "taxonomy_terms"]}),

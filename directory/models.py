@@ -767,6 +767,79 @@ class Service(Listing):
                 raise ValidationError({"time_zone": _("Unknown time zone.")}) from None
 
 
+def translation_languages():
+    """The interface languages a listing's text can be translated into (all but the site's)."""
+    return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+class ListingTranslation(CleanTextMixin, models.Model):
+    """A listing's words in one interface language; the listing itself keeps the original.
+
+    The original stays on the listing, so search, exports, imports and the
+    admin lists read one row as before; directory/listing_translations.py
+    lays the reader's language over it.
+    """
+
+    language = models.CharField(_("language"), max_length=10, choices=translation_languages)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class OrganizationTranslation(ListingTranslation):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="translations"
+    )
+    alternate_name = models.CharField(
+        _("name in this language"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown under the organization's own name, which is never translated."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    history = History()
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "language"], name="organization_translation_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organization} ({self.language})"
+
+
+class ServiceTranslation(ListingTranslation):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="translations")
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    eligibility = models.TextField(_("eligibility"), blank=True)
+    application_process = models.TextField(_("how to get help"), blank=True)
+    fee_note = models.CharField(_("fee note"), max_length=200, blank=True)
+    required_documents = models.TextField(
+        _("documents to bring"), blank=True, help_text=_("One per line.")
+    )
+    history = History()
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "language"], name="service_translation_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.service} ({self.language})"
+
+
 class LanguageVia(models.TextChoices):
     STAFF = "staff", _("Spoken by staff")
     INTERPRETER = "interpreter", _("Through an interpreter")

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
-from . import indexing, search, spelling
+from . import indexing, listing_translations, search, spelling
 from .models import (
     AreaType,
     Fee,
@@ -189,7 +189,10 @@ def _load(organization_ids):
         for name, values in per_service.items():
             setattr(service, name, values.get(service.pk, []))
         services_of[service.organization_id].append(service)
+    # Curators' translations are searched too: a Korean word finds its Korean description.
+    translated = listing_translations.search_words(ids, service_ids)
     for org in organizations:
+        org.translated_names, org.translated_texts = translated.get(org.pk, ([], []))
         org.kinds = kinds.get(org.pk, [])
         org.places = [list(place) for place in places.get(org.pk, [])]
         org.services = services_of.get(org.pk, [])
@@ -213,8 +216,8 @@ def _build(organization_ids):
             )
         parts = search.document_words(
             org.name,
-            [org.alternate_name, *(s.name for s in org.services)],
-            [org.description, *(s.description for s in org.services)],
+            [org.alternate_name, *(s.name for s in org.services), *org.translated_names],
+            [org.description, *(s.description for s in org.services), *org.translated_texts],
             {name for s in org.services for _code, name in s.terms},
         )
         text = " ".join(word for part in parts for word in part)

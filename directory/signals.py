@@ -14,10 +14,12 @@ from .models import (
     Language,
     Location,
     Organization,
+    OrganizationTranslation,
     Schedule,
     SearchSynonym,
     Service,
     ServiceLanguage,
+    ServiceTranslation,
     TaxonomyTerm,
 )
 
@@ -127,8 +129,17 @@ def refresh_after_term_deleted(sender, instance, **kwargs):
 # populations, facilities, kinds and weekly hours.
 
 
+@receiver(post_save, sender=OrganizationTranslation)
+@receiver(post_delete, sender=OrganizationTranslation)
+def refresh_after_organization_translation(sender, instance, raw=False, **kwargs):
+    if not raw:
+        indexing.refresh([instance.organization_id])
+
+
 @receiver(post_save, sender=ServiceLanguage)
 @receiver(post_delete, sender=ServiceLanguage)
+@receiver(post_save, sender=ServiceTranslation)
+@receiver(post_delete, sender=ServiceTranslation)
 @receiver(post_save, sender=Schedule)
 @receiver(post_delete, sender=Schedule)
 def refresh_after_service_detail(sender, instance, raw=False, **kwargs):

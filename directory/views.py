@@ -18,7 +18,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import escape
-from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import get_language, get_language_bidi, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -30,6 +30,7 @@ from . import (
     hours,
     hsds,
     language_choice,
+    listing_translations,
     phones,
     recent,
     share,
@@ -193,6 +194,10 @@ def _results(entries, filterset):
     for organization in organizations:
         _with_hours(organization.matching_services, now)
         organization.best_phone = phones.best_number(organization, organization.matching_services)
+    services = [
+        service for organization in organizations for service in organization.matching_services
+    ]
+    listing_translations.show_in(get_language(), services=services)
     return organizations
 
 
@@ -268,8 +273,13 @@ def organization_detail(request, slug):
     organization.contact_phones = phones.in_offer_order(organization.phones.all())
     for service in organization.public_services:
         service.contact_phones = phones.in_offer_order(service.phones.all())
+    shows_original = listing_translations.show_in(
+        get_language(), [organization], organization.public_services
+    )
     context = {
         "organization": organization,
+        "shows_original": shows_original,
+        "original_language": get_language_info(settings.LANGUAGE_CODE)["name_translated"],
         # Structured data is for search engines: never for partners-only listings.
         "json_ld": None if partners_only else organization_json_ld(organization, request),
         "stale_days": settings.VERIFICATION_STALE_DAYS,

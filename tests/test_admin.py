@@ -24,7 +24,7 @@ def _change_data(org, **overrides):
         "curator_notes": "",
         "visibility": org.visibility,
     }
-    for prefix in ("services", "locations", "phones"):
+    for prefix in ("services", "locations", "phones", "translations"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     data.update(overrides)
     return data

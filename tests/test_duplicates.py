@@ -26,7 +26,7 @@ def _add_data(name, website="", city="", phone="", **overrides):
         "status": Status.DRAFT,
         "visibility": "public",
     }
-    for prefix in ("services", "locations", "phones"):
+    for prefix in ("services", "locations", "phones", "translations"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     if city:
         data.update({"locations-TOTAL_FORMS": 1, "locations-0-city": city})

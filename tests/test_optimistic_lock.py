@@ -66,7 +66,14 @@ def test_services_are_locked_too(curator_client):
         "status": service.status,
         "loaded_version": version,
     }
-    for prefix in ("service_languages", "service_at_locations", "schedules", "closures", "phones"):
+    for prefix in (
+        "service_languages",
+        "service_at_locations",
+        "schedules",
+        "closures",
+        "phones",
+        "translations",
+    ):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     r = curator_client.post(_change_url(service), data)
     assert "Someone else saved this listing" in r.content.decode()

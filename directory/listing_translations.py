@@ -1,0 +1,99 @@
+"""Listings in the reader's language: a curator's translation where there is one, else the original.
+
+Curators translate an organization's or a service's words into any interface
+language (OrganizationTranslation, ServiceTranslation). A page calls
+`show_in(language, organizations, services)` once: one query per model loads
+the translations of every listing on the page, and each listing gets `.shown`,
+{field: Shown}, the text to print. A Shown is a str that also knows the
+language it is in when that is not the reader's (`.lang`), so the template marks it
+`lang="en"` (a screen reader then reads it with the right voice) and the page can
+say plainly that some text is in its original language.
+"""
+
+from django.conf import settings
+
+from .models import OrganizationTranslation, ServiceTranslation
+
+ORGANIZATION_FIELDS = ("alternate_name", "description")
+SERVICE_FIELDS = (
+    "name",
+    "description",
+    "eligibility",
+    "application_process",
+    "fee_note",
+    "required_documents",
+)
+
+
+class Shown(str):
+    """Text to show, with `.lang` set when it is not in the reader's language."""
+
+    lang = None
+
+    @classmethod
+    def of(cls, text, lang=None):
+        shown = cls(text)
+        shown.lang = lang if text else None
+        return shown
+
+
+def _translations(model, key, ids, language):
+    if language == settings.LANGUAGE_CODE or not ids:
+        return {}
+    rows = model.objects.filter(**{f"{key}__in": ids}, language=language)
+    return {getattr(row, f"{key}_id"): row for row in rows}
+
+
+def _lay_over(listing, translation, fields, language):
+    original = None if language == settings.LANGUAGE_CODE else settings.LANGUAGE_CODE
+    listing.shown = {}
+    for field in fields:
+        theirs = getattr(translation, field, "") if translation else ""
+        if theirs:
+            listing.shown[field] = Shown.of(theirs)
+        else:
+            listing.shown[field] = Shown.of(getattr(listing, field), original)
+    listing.shows_original = any(text.lang for text in listing.shown.values())
+
+
+def show_in(language, organizations=(), services=()):
+    """Give each listing `.shown` in this language; return whether any text is the original."""
+    by_org = _translations(
+        OrganizationTranslation, "organization", [o.pk for o in organizations], language
+    )
+    by_service = _translations(ServiceTranslation, "service", [s.pk for s in services], language)
+    for organization in organizations:
+        # The organization's own name is never translated: a translated one shows under it.
+        _lay_over(organization, by_org.get(organization.pk), ORGANIZATION_FIELDS, language)
+    for service in services:
+        _lay_over(service, by_service.get(service.pk), SERVICE_FIELDS, language)
+        service.shown_documents = [
+            line.strip()
+            for line in service.shown["required_documents"].splitlines()
+            if line.strip()
+        ]
+    return any(listing.shows_original for listing in [*organizations, *services])
+
+
+def search_words(organization_ids, service_ids):
+    """{organization id: ([names], [texts])} of every translation, for the search index.
+
+    Only of the services given (the public ones): a draft's words must not make its
+    organization findable.
+    """
+    words = {}
+    organizations = OrganizationTranslation.objects.filter(organization_id__in=organization_ids)
+    for organization_id, name, text in organizations.values_list(
+        "organization_id", *ORGANIZATION_FIELDS
+    ):
+        names, texts = words.setdefault(organization_id, ([], []))
+        names.append(name)
+        texts.append(text)
+    services = ServiceTranslation.objects.filter(service_id__in=service_ids).values_list(
+        "service__organization_id", *SERVICE_FIELDS
+    )
+    for organization_id, name, *texts in services:
+        names, descriptions = words.setdefault(organization_id, ([], []))
+        names.append(name)
+        descriptions.extend(texts)
+    return words

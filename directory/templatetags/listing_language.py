@@ -1,0 +1,13 @@
+"""The language a listing's text is shown in (directory/listing_translations.py)."""
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.filter
+def lang_attr(text):
+    """` lang="en"` for text shown in its original language on another language's page."""
+    lang = getattr(text, "lang", None)
+    return format_html(' lang="{}"', lang) if lang else ""
