@@ -4,15 +4,18 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from directory import search_index
 from directory.models import (
     Kind,
     Location,
     Organization,
+    OrganizationTranslation,
     Phone,
     SearchEntry,
     Service,
+    ServiceTranslation,
     Status,
     TaxonomyTerm,
 )
@@ -71,6 +74,19 @@ def test_demo_data_covers_what_the_demo_needs(client):
     for query in ("bond hearing representation", "detention and bond", "detención y fianza"):
         page = client.get(reverse("directory:search"), {"q": query})
         assert "Eastside Immigrant Defense Collaborative" in page.content.decode(), query
+
+    # A dozen listings carry translations into the five languages the demo shows them in,
+    # found by the search and shown on the page in the reader's language.
+    languages = {"es", "zh-hans", "ko", "vi", "tl"}
+    for model, key in ((OrganizationTranslation, "organization"), (ServiceTranslation, "service")):
+        for language in languages:
+            assert model.objects.filter(language=language).values(key).distinct().count() >= 12
+    page = client.get("/ko/search/", {"q": "추방"}).content.decode()
+    assert "Eastside Immigrant Defense Collaborative" in page
+    org = Organization.objects.get(name="Eastside Immigrant Defense Collaborative")
+    with translation.override("ko"):
+        page = client.get(org.get_absolute_url()).content.decode()
+    assert "[예시 데이터] 보일 하이츠에 있는 비영리 법률 사무소" in page
 
 
 def test_taxonomy_codes_follow_their_parents():

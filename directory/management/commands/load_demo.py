@@ -32,7 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, reference_only=False, **options):
-        fixtures = REFERENCE_FIXTURES + ([] if reference_only else ["demo"])
+        fixtures = REFERENCE_FIXTURES + ([] if reference_only else ["demo", "demo_translations"])
         call_command("loaddata", *fixtures, verbosity=options["verbosity"])
         # Also after the reference data alone: renamed categories change listings' text.
         search_index.rebuild()
