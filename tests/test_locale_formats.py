@@ -69,3 +69,22 @@ def test_a_distance_takes_the_decimal_separator_of_the_language():
         assert distance_label(result) == "a 3,2 millas"
     with translation.override("en"):
         assert distance_label(result) == "3.2 mi away"
+
+
+@pytest.mark.parametrize("code", ["tl", "ht"])
+def test_languages_django_has_no_catalogue_for_name_months_and_days_in_their_own_words(code):
+    # Django ships no tl or ht catalogue, so ours carries its month and day names.
+    english, own = [], []
+    for language, names in (("en", english), (code, own)):
+        with translation.override(language):
+            for month in range(1, 13):
+                day = datetime.date(2024, month, 1)
+                names.append(formats.date_format(day, "F"))  # "September"
+                names.append(formats.date_format(day, "E"))  # the month's alternative form
+                names.append(formats.date_format(day, "N"))  # "Sept."
+            for offset in range(7):
+                day = datetime.date(2024, 9, 2 + offset)
+                names.append(formats.date_format(day, "l"))  # "Monday"
+                names.append(formats.date_format(day, "D"))  # "Mon"
+    same = [name for name, theirs in zip(english, own, strict=True) if name == theirs]
+    assert same == []
