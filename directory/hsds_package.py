@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import hsds
 from .hsds_tables import BY_NAME, WEEKDAYS, WRITTEN_TABLES, table_for_file
@@ -272,7 +273,14 @@ class _Reader:
 
     @staticmethod
     def _rows_note(rows):
-        return " " + _("Its %d rows are not imported.") % len(rows) if rows else ""
+        if not rows:
+            return ""
+        count = len(rows)
+        return (
+            " "
+            + ngettext("Its %d row is not imported.", "Its %d rows are not imported.", count)
+            % count
+        )
 
     def _descriptor(self, data):
         try:
@@ -342,7 +350,7 @@ class _Reader:
                     self.fate(
                         entry,
                         SKIPPED,
-                        _("The directory stores no HSDS %s.") % name.replace("_", " "),
+                        _("The directory stores nothing of this table."),
                     )
         self._organizations()
         self._services()
@@ -575,7 +583,11 @@ class _Reader:
         self.fate(
             entry,
             SKIPPED,
-            _("It belongs to no imported %s.") % name,
+            {
+                "service": _("It belongs to no imported service."),
+                "service or organization": _("It belongs to no imported service or organization."),
+                "service or phone": _("It belongs to no imported service or phone."),
+            }[name],
             self._link_text(entry[2]),
         )
 
@@ -592,7 +604,7 @@ class _Reader:
                 if org_id in self.orgs:
                     org = self.orgs[org_id][1]
             if not services and org is None:
-                self._unowned(entry, _("service or organization"))
+                self._unowned(entry, "service or organization")
                 continue
             doc = self._fields(
                 row,
@@ -669,7 +681,7 @@ class _Reader:
                 continue
             targets = self._schedule_targets(row)
             if not targets:
-                self._unowned(entry, _("service"))
+                self._unowned(entry, "service")
                 continue
             doc = self._schedule(row)
             for i, (rows, _label) in enumerate(targets):
@@ -704,14 +716,14 @@ class _Reader:
                 phone["languages"].append(doc)
                 self.fate(entry, MERGED, _("Into the languages of the phone %s.") % phone["number"])
             else:
-                self._unowned(entry, _("service or phone"))
+                self._unowned(entry, "service or phone")
 
     def _service_rows(self, table, key):
         for entry in self.table(table):
             row = entry[2]
             services = self._services_of(row)
             if not services:
-                self._unowned(entry, _("service"))
+                self._unowned(entry, "service")
                 continue
             for service in services:
                 service[key].append(self._fields(row, skip={"service_area", "service_id"}))
@@ -730,7 +742,7 @@ class _Reader:
             if not row.get("eligibility"):
                 self.fate(entry, SKIPPED, _("It is empty."))
             elif not services:
-                self._unowned(entry, _("service"))
+                self._unowned(entry, "service")
             else:
                 for doc in services:
                     doc["eligibility_description"] = "\n".join(
@@ -797,13 +809,8 @@ class _Reader:
         for entry, term, services in terms.values():
             if services:
                 used_taxonomies.add(term.get("taxonomy_id"))
-                self.fate(
-                    entry,
-                    IMPORTED,
-                    _("As a category of %d services.") % len(services)
-                    if len(services) != 1
-                    else _("As a category of %s.") % self._label("service", services[0]),
-                )
+                labels = ", ".join(self._label("service", s) for s in services)
+                self.fate(entry, IMPORTED, _("As a category of %s.") % labels)
             else:
                 self.fate(entry, SKIPPED, _("No imported service has this term."))
         for key, entry in taxonomies.items():

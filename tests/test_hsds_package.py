@@ -116,7 +116,7 @@ def test_the_official_sample_package_imports_with_every_row_accounted_for(sample
     # The sample's attribute links to no service of the sample.
     attribute = _fate(report, "attributes.csv", 2)
     assert attribute.action == SKIPPED and "link_id" in attribute.link
-    assert _fate(report, "contacts.csv", 2).detail == "The directory stores no HSDS contact."
+    assert _fate(report, "contacts.csv", 2).detail == "The directory stores nothing of this table."
     service = Service.objects.get(name="Community Counselling")
     assert service.status == Status.DRAFT
     assert service.organization.name == "Example Organization Inc."
@@ -150,7 +150,7 @@ def test_the_command_imports_a_package_folder_and_says_what_became_of_each_table
     call_command("import_listings", str(sample_package), stdout=out)
     text = out.getvalue()
     assert "services.csv: 1 imported, 0 merged, 0 skipped" in text
-    assert "contacts.csv: 1 skipped: The directory stores no HSDS contact." in text
+    assert "contacts.csv: 1 skipped: The directory stores nothing of this table." in text
     assert Organization.objects.filter(name="Example Organization Inc.").count() == 1
 
 
@@ -397,7 +397,7 @@ def test_curators_export_a_package_and_import_one(admin_client, listing, sample_
     assert response.status_code == 200
     assert response.context["report"].errors == []
     page = response.content.decode()
-    assert "contacts.csv" in page and "The directory stores no HSDS contact." in page
+    assert "contacts.csv" in page and "The directory stores nothing of this table." in page
     assert not Service.objects.filter(name="Community Counselling").exists()  # a preview
     response = admin_client.post(import_url, {"token": response.context["token"]})
     assert response.status_code == 302
