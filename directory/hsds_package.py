@@ -15,6 +15,7 @@ tables of the official datapackage.json, as a zip.
 import csv
 import io
 import json
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ from django.utils.translation import ngettext
 from . import hsds
 from .hsds_tables import BY_NAME, WEEKDAYS, WRITTEN_TABLES, table_for_file
 from .imports import ImportFileError, ImportReport, RowError, import_records
+
+logger = logging.getLogger(__name__)
 
 DESCRIPTOR = "datapackage.json"
 DESCRIPTOR_PATH = Path(__file__).parent / "data" / "hsds-datapackage.json"
@@ -433,6 +436,9 @@ class _Reader:
         for entry in self.table("location"):
             row = entry[2]
             key = row.get("id") or f"row {entry[1]}"
+            if key in self.locations:
+                self.fate(entry, SKIPPED, _("Its id %s is also an earlier row's.") % key)
+                continue
             doc = self._fields(row, skip={"organization_id"})
             doc.setdefault("location_type", "physical")
             if row.get("organization_id"):
@@ -772,7 +778,11 @@ class _Reader:
             taxonomy = taxonomies.get(term.get("taxonomy_id", ""))
             if taxonomy and not term.get("taxonomy"):
                 term["taxonomy"] = taxonomy[2].get("name", "")
-            terms[entry[2].get("id", "")] = [entry, term, []]
+            key = entry[2].get("id") or f"row {entry[1]}"
+            if key in terms:
+                self.fate(entry, SKIPPED, _("Its id %s is also an earlier row's.") % key)
+                continue
+            terms[key] = [entry, term, []]
         for entry in self.table("attribute"):
             row = entry[2]
             service = self.services.get(row.get("link_id", ""))
@@ -813,8 +823,8 @@ class _Reader:
                 self.fate(entry, IMPORTED, _("As a category of %s.") % labels)
             else:
                 self.fate(entry, SKIPPED, _("No imported service has this term."))
-        for key, entry in taxonomies.items():
-            if key in used_taxonomies:
+        for entry in self.table("taxonomy"):
+            if entry[2].get("id") in used_taxonomies:
                 self.fate(entry, MERGED, _("Into its terms' taxonomy name."))
             else:
                 self.fate(entry, SKIPPED, _("No imported service has a term of it."))
@@ -914,6 +924,11 @@ def import_package(source, **kwargs):
         documents, origins, reader = read_package(source)
     except ImportFileError as exc:
         return PackageReport(ImportReport(errors=[RowError(_("File"), "", str(exc))]))
+    except Exception:
+        # Whatever else is wrong with a package is its fault, not a server error.
+        logger.exception("Cannot read the HSDS package")
+        message = _("This file cannot be read: it does not follow the import format.")
+        return PackageReport(ImportReport(errors=[RowError(_("File"), "", message)]))
     records, errors = hsds.records_from_hsds(documents)
     report = import_records(records, errors=errors, **kwargs)
     report.errors[:] = _traced(report.errors, origins)

@@ -479,3 +479,21 @@ def _package_errors(files, descriptor):
     assert all(UUID.match(r["id"]) for rows in tables.values() for r in rows)
     uuid.UUID(tables["service"][0]["id"])
     return errors
+
+
+@pytest.mark.parametrize(
+    "folder",
+    ["sample-datapackage-1.1/simple", "sample-datapackage-1.1/all_resources", "uk-profile-3.0/csv"],
+)
+def test_the_other_real_packages_import_or_are_refused_with_the_row_to_fix(
+    hsds_real_dir, db, folder
+):
+    package = hsds_real_dir / folder
+    report = import_package(package, dry_run=True)
+    if report.errors:  # the UK profile's location has latitude 100, as the official sample
+        assert all(re.match(r"^\w+\.csv row \d+ \(", e.row) for e in report.errors)
+    assert {name: sorted(rows) for name, rows in _accounted(report).items()} == {
+        name: rows
+        for name, rows in _data_rows(package).items()
+        if rows and name not in {n.file for n in report.files if n.note.startswith("Not read")}
+    }
