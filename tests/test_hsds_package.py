@@ -404,6 +404,16 @@ def test_curators_export_a_package_and_import_one(admin_client, listing, sample_
     assert Service.objects.filter(name="Community Counselling").exists()
 
 
+def test_a_datapackage_json_uploaded_alone_is_refused_in_the_admin(admin_client, hsds_dir):
+    upload = io.BytesIO((hsds_dir / "datapackage.json").read_bytes())
+    upload.name = "datapackage.json"
+    response = admin_client.post(reverse("admin:directory_organization_import"), {"file": upload})
+    assert response.status_code == 200
+    assert "description of a data package" in response.context["report"].errors[0].message
+    assert "token" not in response.context
+    assert Organization.objects.count() == 0
+
+
 # ---------------------------------------------------------------- the table schemas
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
