@@ -23,8 +23,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import exports, hsds
-from .imports import import_file
+from . import exports, hsds, hsds_package
 from .models import Location, Organization, PendingImport, Service
 
 UPLOAD_MAX_BYTES = 20 * 1024 * 1024
@@ -91,6 +90,14 @@ class VerifiedThisYearFilter(admin.SimpleListFilter):
 def curator_export(fmt, organizations, services, services_only=False):
     """Return a download of organizations (and only these services) for curators."""
     filename = f"curator-{exports.export_filename(fmt)}"
+    if fmt == "zip":
+        # The HSDS data package: public listings only, as the HSDS JSON export.
+        output = tempfile.TemporaryFile()
+        hsds_package.write_package(services, output)
+        output.seek(0)
+        return FileResponse(
+            output, as_attachment=True, filename=f"curator-{hsds_package.package_filename()}"
+        )
     if fmt == "json":
         chunks = hsds.json_chunks(hsds.services_for_hsds(services))
         response = StreamingHttpResponse(chunks, content_type="application/json")
@@ -114,7 +121,10 @@ def curator_export(fmt, organizations, services, services_only=False):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_("A .csv or .xlsx file in the export format, or HSDS 3.0 .json."),
+        help_text=_(
+            "A .csv or .xlsx file in the export format, HSDS 3.0 .json, or an HSDS data "
+            "package: a .zip of datapackage.json and its CSV tables (HSDS 3.0, 2.x or 1.x)."
+        ),
     )
     publish = forms.BooleanField(
         label=_("Publish the imported listings"),
@@ -134,8 +144,10 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 _("The file is larger than 20 MB. Split it, or use the command line.")
             )
-        if not upload.name.lower().endswith((".csv", ".xlsx", ".json")):
-            raise forms.ValidationError(_("Upload a .csv, .xlsx or .json (HSDS) file."))
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".json", ".zip")):
+            raise forms.ValidationError(
+                _("Upload a .csv, .xlsx, .json (HSDS) or .zip (HSDS data package) file.")
+            )
         return upload
 
 
@@ -168,7 +180,7 @@ def claim_upload(token, user):
     return pending.file_name, bytes(pending.data)
 
 
-EXPORT_ACTIONS = ["export_csv", "export_xlsx", "export_hsds"]
+EXPORT_ACTIONS = ["export_csv", "export_xlsx", "export_hsds", "export_hsds_package"]
 
 
 class ExportImportMixin:
@@ -204,6 +216,13 @@ class ExportImportMixin:
     def export_hsds(self, request, queryset):
         return self._export("json", queryset)
 
+    @admin.action(
+        description=_("Export selected as an HSDS data package (zip, published only)"),
+        permissions=["view"],
+    )
+    def export_hsds_package(self, request, queryset):
+        return self._export("zip", queryset)
+
     def get_urls(self):
         prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}"
         return [
@@ -221,7 +240,7 @@ class ExportImportMixin:
 
     def export_matching_view(self, request, fmt):
         """Export every row the changelist shows with its current filters and search."""
-        if fmt not in ("csv", "xlsx", "json") or not self.has_view_permission(request):
+        if fmt not in ("csv", "xlsx", "json", "zip") or not self.has_view_permission(request):
             raise Http404
         changelist = self.get_changelist_instance(request)
         return self._export(fmt, changelist.get_queryset(request))
@@ -256,7 +275,7 @@ class ExportImportMixin:
             name, data = upload
             # The rule refuses a curator's publish, with a row error.
             publish = request.POST.get("publish") == "1"
-            report = import_file(name, data, publish=publish, user=request.user)
+            report = hsds_package.import_upload(name, data, publish=publish, user=request.user)
             if report.errors:
                 context.update(report=report, form=ImportForm(can_publish=can_publish))
                 return TemplateResponse(request, "admin/directory/import.html", context)
@@ -272,7 +291,9 @@ class ExportImportMixin:
             upload = form.cleaned_data["file"]
             name, data = upload.name, b"".join(upload.chunks())
             publish = bool(form.cleaned_data.get("publish"))
-            report = import_file(name, data, publish=publish, dry_run=True, user=request.user)
+            report = hsds_package.import_upload(
+                name, data, publish=publish, dry_run=True, user=request.user
+            )
             context.update(report=report, publish=publish, file_name=name)
             if not report.errors:
                 context["token"] = store_upload(request.user, name, data)

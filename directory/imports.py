@@ -194,9 +194,12 @@ def _read_file(name, data):
     lower = name.lower()
     if lower.endswith(".json"):
         from .hsds import records_from_hsds
+        from .hsds_package import refuse_descriptor
 
         stream = data if hasattr(data, "read") else io.BytesIO(data)
-        return records_from_hsds(_json_payload(io.TextIOWrapper(stream, encoding="utf-8-sig")))
+        payload = _json_payload(io.TextIOWrapper(stream, encoding="utf-8-sig"))
+        refuse_descriptor(payload)  # a data package's description is no listing
+        return records_from_hsds(payload)
     if lower.endswith(".xlsx"):
         return records_from_table(_xlsx_rows(data))
     if lower.endswith(".csv"):

@@ -1,4 +1,4 @@
-"""Export public listings as CSV, Excel, vCard or HSDS 3.0 JSON.
+"""Export public listings as CSV, Excel, vCard, HSDS 3.0 JSON or an HSDS data package.
 
 Organizers hand lists to 211 lines and partner directories. The options are
 the public search's filters, so `--category legal --language es` exports
@@ -11,10 +11,11 @@ import sys
 from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.http import QueryDict
 
-from directory import exports, hsds
+from directory import exports, hsds, hsds_package
 from directory.progress import ProgressBar
 
-FORMATS = ["csv", "xlsx", "vcf", "hsds"]
+# hsds is HSDS 3.0 JSON; hsds-package the tabular data package (a zip of CSV tables).
+FORMATS = ["csv", "xlsx", "vcf", "hsds", "hsds-package"]
 # Options that may be given several times, as on the search form.
 MULTI_FILTERS = ["category", "kind", "language", "population", "credential", "facility", "remote"]
 SINGLE_FILTERS = ["q", "near", "radius", "fee", "detention", "open_now", "sort"]
@@ -41,6 +42,8 @@ class Command(BaseCommand):
             if value:
                 query.setlist(name, value if isinstance(value, list) else [value])
         organizations, services = exports.search(query)
+        if format == "hsds-package":
+            return self._package(organizations, services, output)
         if format == "hsds":
             services = services.filter(organization__in=organizations.values("pk"))
             total = services.count()
@@ -74,6 +77,21 @@ class Command(BaseCommand):
             self.stderr.write(
                 f"Wrote {total} {'services' if format == 'hsds' else 'organizations'} to {output}."
             )
+
+    def _package(self, organizations, services, output):
+        """Write the zip (a zip is written whole, so no progress bar)."""
+        services = services.filter(organization__in=organizations.values("pk"))
+        try:
+            stream = open(output, "wb") if output else sys.stdout.buffer
+        except OSError as exc:
+            raise CommandError(f"Cannot write {output}: {exc.strerror}") from None
+        try:
+            total = hsds_package.write_package(services, stream)
+        finally:
+            if output:
+                stream.close()
+        if output:
+            self.stderr.write(f"Wrote {total} services to {output}.")
 
 
 def _counted(items, bar):
