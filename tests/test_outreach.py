@@ -342,7 +342,7 @@ def test_the_printable_sheet_agrees_with_the_exports(client, world):
     assert printed == [name for name in exported if name in printed]
 
 
-def test_the_query_count_does_not_grow_with_rows(client, world, django_assert_num_queries):
+def test_the_query_count_does_not_grow_with_rows(client, world):
     def count(url):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
