@@ -243,7 +243,7 @@ CONTACTS = Reading(
     ("id", "name", "email", "website"),
     ("id", "organization_id", "name"),
     ("is_confidential", "address_1", "address_2", "city", "state", "postal_code", "country"),
-    ("number", "extension", "type"),
+    ("number", "extension", "type", "is_24_hours"),
     organization_parts=("phones", "locations"),
     service_parts=("phones",),
 )
