@@ -11,6 +11,7 @@ service's `hours_note` instead, and the import reports it.
 from datetime import date, time
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .exports import WEEKDAY_CODES
 from .models import Weekday
@@ -72,12 +73,12 @@ def weekly_rows(item):
 
 def _ordinal(ordinal):
     return {
-        "1": _("first"),
-        "2": _("second"),
-        "3": _("third"),
-        "4": _("fourth"),
-        "5": _("fifth"),
-        "-1": _("last"),
+        "1": pgettext("a weekday in the month", "first"),
+        "2": pgettext("a weekday in the month", "second"),
+        "3": pgettext("a weekday in the month", "third"),
+        "4": pgettext("a weekday in the month", "fourth"),
+        "5": pgettext("a weekday in the month", "fifth"),
+        "-1": pgettext("a weekday in the month", "last"),
     }[ordinal]
 
 
