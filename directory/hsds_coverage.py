@@ -211,7 +211,7 @@ OTHER_KEYS = [
 
 KIND_NAMES = {
     "datapackage": _("a data package descriptor (datapackage.json)"),
-    "tabular": _("HSDS tables written as JSON"),
+    "tabular": _("the tables of an HSDS data package, written as JSON"),
     "api_root": _("the root document of an HSDS API"),
     "taxonomy_term": _("an HSDS taxonomy term"),
     "taxonomy": _("an HSDS taxonomy"),

@@ -1109,14 +1109,18 @@ class _Writer:
         if parent is not None and data.code.startswith(f"{parent.code}."):
             term.parent = parent
         elif data.parent_id:
-            self.warn(
-                data.source or record.source,
-                f"{data.column}.parent_id".lstrip("."),
+            message = (
                 _(
                     "The term's parent is not in this file, and its code does not say which "
                     "it is: the term is imported without a parent."
-                ),
+                )
+                if parent is None
+                else _(
+                    "The term's code does not start with its parent's code, as a child's must "
+                    "here: the term is imported without a parent."
+                )
             )
+            self.warn(data.source or record.source, f"{data.column}.parent_id".lstrip("."), message)
         if not self.save(record, term):
             return None
         return term
