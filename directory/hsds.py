@@ -474,10 +474,10 @@ def _coordinate(source, path, data, name, errors):
 
 def _address(source, path, data, errors):
     """The location's one address: its physical one, else its first; the others reported."""
-    addresses = [a for a in data.get("addresses") or [] if isinstance(a, dict)]
+    addresses = list(data.get("addresses") or [])  # a non-object: the wrong type, an error
     physical = [a for a in addresses if _text(a, "address_type").lower() in ("", "physical")]
     chosen = (physical or addresses or [{}])[0]
-    for i, address in enumerate(data.get("addresses") or []):
+    for i, address in enumerate(addresses):
         if address is not chosen:
             _warn(
                 errors,
@@ -639,6 +639,8 @@ def _fee(fees):
 def _status(source, data, errors):
     """The status the file's `status` demands, or None for the import's usual rule."""
     raw = _text(data, "status")
+    if not raw:
+        return None  # the schema requires it; without it, the usual rule
     if raw.lower() in STATUSES:
         status = STATUSES[raw.lower()]
     else:

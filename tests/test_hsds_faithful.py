@@ -484,3 +484,24 @@ def test_every_real_json_file_imports_or_is_refused_with_a_reason(db, hsds_dir):
             assert error.row == "File" and "not HSDS services" in error.message, path
         else:
             assert report.outcomes, path
+
+
+def test_a_service_without_a_status_follows_the_usual_rule(db):
+    item = _service()
+    del item["status"]
+    report = _import(item, publish=True)
+    assert report.warnings == []
+    assert Service.objects.get().status == Status.PUBLISHED
+
+
+def test_a_term_whose_code_is_not_under_its_parent_is_kept_without_it(db):
+    parent = make_term("health", "Health")
+    term = {
+        "id": "6f1d3c1e-8a43-4f0e-9a55-2f6b0d7c9e24",
+        "code": "food",
+        "parent_id": str(parent.pk),
+    }
+    report = _import(_service(attributes=[{"taxonomy_term": term}]))
+    assert report.errors == []
+    assert TaxonomyTerm.objects.get(code="food").parent is None
+    assert ("Item 1", "attributes[0].taxonomy_term.parent_id") in _columns(report)
