@@ -123,7 +123,10 @@ def test_the_official_sample_package_imports_with_every_row_accounted_for(sample
     assert service.locations.get().city == "MyCity"
     assert service.phones.filter(extension="100").exists()
     assert service.languages.filter(code="ur").exists()
-    assert Schedule.objects.filter(service=service, weekday=3).exists()  # byday TH,FR
+    # Weekly on TH,FR but only in 2005, with week and month-day rules: not plain weekly
+    # hours, so a note that says so (the faithful import), never rows every week.
+    assert not Schedule.objects.filter(service=service).exists()
+    assert "Thursday" in service.hours_note and "10:00" in service.hours_note
     assert service.required_documents.startswith("Any official identification document")
     assert report.files[0].file == "datapackage.json"
 
@@ -248,8 +251,7 @@ def listing(db):
         email="info@centro.example.org",
         website="https://centro.example.org/",
         description="Help",
-        # No legal_status: the HSDS import does not read its label back yet (issue 12,
-        # item 4, "faithful imports"), whatever the format.
+        legal_status="nonprofit",
     )
     parent = make_term("legal", "Legal help")
     child = make_term("legal.asylum", "Asylum", parent=parent)
