@@ -152,6 +152,7 @@ SERVICE = {
     "open_24_7": "open_24_7",
     "appointment_only": "appointment_only",
     "time_zone": "time_zone",
+    "hours_note": "hours_note",
     "updated_at": "updated_at",
 }
 LOCATION = {
@@ -243,7 +244,7 @@ CONTACTS = Reading(
     ("id", "name", "email", "website"),
     ("id", "organization_id", "name"),
     ("is_confidential", "address_1", "address_2", "city", "state", "postal_code", "country"),
-    ("number", "extension", "type"),
+    ("number", "extension", "type", "is_24_hours"),
     organization_parts=("phones", "locations"),
     service_parts=("phones",),
 )

@@ -31,7 +31,7 @@ from .models import (
     ServiceLanguage,
     TaxonomyTerm,
 )
-from .phones import in_offer_order
+from .phones import can_call_or_text, in_offer_order
 from .text import control_character, printable
 
 # Spreadsheet programs evaluate a cell that starts with one of these (OWASP
@@ -518,12 +518,23 @@ def _vcard_escape(value):
     return value.replace("\\", "\\\\").replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;")
 
 
+# Only numbers a person can call or text (phones.can_call_or_text): a contact
+# app would offer a fax as a number to call.
 VCARD_PHONE_TYPES = {
     "voice": "WORK,VOICE",
     "hotline": "WORK,VOICE",
     "text": "CELL,TEXT",
-    "fax": "FAX",
 }
+
+
+def _vcard_label(phone):
+    """What a number is, as contact apps show it beside the number (Apple's X-ABLabel)."""
+    from django.utils.translation import gettext
+
+    parts = [str(PhoneType(phone.type).label)]
+    if phone.is_24_hours:
+        parts.append(gettext("24 hours"))
+    return ", ".join(parts)
 
 
 def vcard(org):
@@ -534,9 +545,12 @@ def vcard(org):
     phones = list(related(org, "phones")) + [
         p for s in org.exported_services for p in related(s, "phones")
     ]
-    for phone in phones:
+    callable_phones = (phone for phone in phones if can_call_or_text(phone))
+    for item, phone in enumerate(callable_phones, start=1):
         number = phone.number + (f" x{phone.extension}" if phone.extension else "")
-        lines.append(f"TEL;TYPE={VCARD_PHONE_TYPES[phone.type]}:{_vcard_escape(number)}")
+        tel = f"TEL;TYPE={VCARD_PHONE_TYPES[phone.type]}:{_vcard_escape(number)}"
+        lines.append(f"item{item}.{tel}")
+        lines.append(f"item{item}.X-ABLabel:{_vcard_escape(_vcard_label(phone))}")
     if org.email:
         lines.append(f"EMAIL;TYPE=INTERNET:{_vcard_escape(org.email)}")
     if org.website:
@@ -602,16 +616,29 @@ def public_organizations(organizations, services=None, reading=None):
     return organizations_for_export(organizations.public(), services)
 
 
-def search(data):
-    """Return (organizations, their matching services) for public search GET parameters.
+def search_filter(data):
+    """Return the public search's DirectoryFilter for these GET parameters, as the page runs it.
 
-    The same FilterSet as the /search/ page, so an export holds what the
-    page lists.
+    The same FilterSet as the /search/ page, and the same second try: a typo
+    correction that finds nothing gives way to the words as typed (views.search).
     """
     from .filters import DirectoryFilter
 
     filterset = DirectoryFilter(data, queryset=Organization.objects.public())
-    return filterset.qs, filterset.services
+    filterset.qs  # noqa: B018 (runs the filters: entries, services and notices)
+    if filterset.corrected and not filterset.entries.exists():
+        filterset.search_as_typed()
+    return filterset
+
+
+def search(data):
+    """Return (organizations, their matching services) for public search GET parameters.
+
+    What the /search/ page lists (search_filter), as querysets.
+    """
+    filterset = search_filter(data)
+    organizations = filterset.queryset.filter(pk__in=filterset.entries.values("organization_id"))
+    return organizations, filterset.services
 
 
 # ---------------------------------------------------------------- resource sheet

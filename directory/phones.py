@@ -16,6 +16,16 @@ def _rank(phone):
     return (_OFFER_ORDER.get(phone.type, len(_OFFER_ORDER)), not phone.is_24_hours)
 
 
+def can_call(phone):
+    """Whether a person can ring this number: a hotline or a voice line (the call list's)."""
+    return phone.type in (PhoneType.HOTLINE, PhoneType.VOICE)
+
+
+def can_call_or_text(phone):
+    """Whether a person can ring or text this number: anything but a fax (contacts' numbers)."""
+    return phone.type != PhoneType.FAX
+
+
 def in_offer_order(phones):
     """Return the phones best first: hotlines, voice lines, text lines, then faxes."""
     return sorted(phones, key=_rank)

@@ -1,5 +1,6 @@
 import copy
 import tempfile
+from contextlib import closing
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -31,6 +32,7 @@ from . import (
     hsds,
     language_choice,
     listing_translations,
+    outreach,
     phones,
     recent,
     share,
@@ -397,22 +399,84 @@ def search_export(request, fmt):
     return response
 
 
+def _search_url(request):
+    """The results page of this export's or sheet's search (its query string, without `page`)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return f"{reverse('directory:search')}?{query.urlencode()}"
+
+
+def _attachment(chunks, fmt, stem):
+    response = StreamingHttpResponse(chunks, content_type=EXPORT_TYPES[fmt])
+    filename = f"{stem}-{exports.export_filename(fmt)}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def search_outreach(request, fmt):
+    """The current search for outreach: one row per organization, in the screen's order."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    filterset = exports.search_filter(request.GET)
+    site = f"{request.scheme}://{request.get_host()}"
+    listed = outreach.in_screen_order(filterset)
+    rows = outreach.outreach_rows(listed, site, filterset.point)
+    if fmt == "csv":
+        chunks = outreach.in_language(get_language(), exports.csv_chunks(rows))
+        return _attachment(chunks, fmt, "outreach")
+    # The workbook is built before the first byte can be sent.
+    organizations = filterset.queryset.filter(pk__in=filterset.entries.values("organization_id"))
+    count = exports.exported_services_count(organizations, filterset.services)
+    if count > exports.EXCEL_LIMIT:
+        return HttpResponse(
+            exports.excel_limit_message(count),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    search_url = site + _search_url(request)
+    output = tempfile.TemporaryFile()
+    outreach.write_xlsx(
+        outreach.OUTREACH_COLUMNS,
+        rows,
+        lambda written: outreach.about_rows(filterset, search_url, written),
+        output,
+    )
+    output.seek(0)
+    return FileResponse(
+        output,
+        as_attachment=True,
+        filename=f"outreach-{exports.export_filename(fmt)}",
+        content_type=EXPORT_TYPES[fmt],
+    )
+
+
+@require_GET
+def search_calls(request):
+    """The current search as a call list: one row per number a person can call."""
+    filterset = exports.search_filter(request.GET)
+    site = f"{request.scheme}://{request.get_host()}"
+    rows = outreach.call_rows(outreach.in_screen_order(filterset), site)
+    return _attachment(
+        outreach.in_language(get_language(), exports.csv_chunks(rows)), "csv", "call-list"
+    )
+
+
 @require_GET
 def search_sheet(request):
-    """The current search as a printable one- or two-page handout."""
-    organizations, services = exports.search(request.GET)
-    groups, truncated = exports.resource_sheet(
-        exports.public_organizations(organizations, services)
-    )
-    filterset_query = request.GET.copy()
-    filterset_query.pop("page", None)
+    """The current search as a printable one- or two-page handout, in the screen's order."""
+    filterset = exports.search_filter(request.GET)
+    # One more than the sheet holds, so it knows when it left some out.
+    listed = outreach.in_screen_order(filterset, chunk_size=exports.SHEET_LIMIT + 1)
+    with closing(listed):  # the sheet stops early: end the export's snapshot now
+        groups, truncated = exports.resource_sheet(listed)
     context = {
         "groups": groups,
         "truncated": truncated,
         "limit": exports.SHEET_LIMIT,
         "generated_on": timezone.localdate(),
         "site_host": request.get_host(),
-        "search_url": f"{reverse('directory:search')}?{filterset_query.urlencode()}",
+        "search_url": _search_url(request),
     }
     return render(request, "directory/resource_sheet.html", context)
 

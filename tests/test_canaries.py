@@ -204,6 +204,8 @@ def _surfaces(client):
         urls.append(f"/search/?{search}")
     for search in ("", "q=Zorblatt", "language=hi", "category=legal"):
         urls += [f"/search/export.{fmt}?{search}" for fmt in ("csv", "xlsx", "vcf", "json")]
+        urls += [f"/search/outreach.{fmt}?{search}" for fmt in ("csv", "xlsx")]
+        urls.append(f"/search/calls.csv?{search}")
         urls.append(f"/search/sheet/?{search}")
     for word, *_rest in CANARIES.values():
         urls += [f"/o/{word.lower()}/", f"/o/{word.lower()}/report/", f"/o/{word.lower()}-old/"]
@@ -272,5 +274,8 @@ def test_the_walk_covers_every_filter_and_both_languages(client, world):
         "/search/export.xlsx",
         "/search/export.vcf",
         "/search/export.json",
+        "/search/outreach.csv",
+        "/search/outreach.xlsx",
+        "/search/calls.csv",
         "/search/sheet/",
     }

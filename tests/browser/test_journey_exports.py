@@ -1,7 +1,7 @@
 """Journey 6: an organizer takes the filtered directory away.
 
-They filter the search, download the CSV and open the printable resource
-sheet; the test opens both files and checks they list exactly the
+They filter the search, download the outreach CSV and open the printable
+resource sheet; the test opens both files and checks they list exactly the
 organizations shown on screen: the CSV parsed as CSV, the sheet printed to
 PDF by the browser and read back with pdftotext.
 """
@@ -59,8 +59,8 @@ def test_csv_and_resource_sheet_match_the_results_on_screen(
         page.get_by_role("link", name="Spreadsheet (CSV)").click()
     with open(download.value.path(), newline="", encoding="utf-8-sig") as file:
         rows = list(csv.DictReader(file))
-    # One row per service and location: each listing here has one of each.
-    assert sorted(row["organization_name"] for row in rows) == on_screen
+    # The outreach CSV: one row per organization, in the screen's order.
+    assert sorted(row["Organization"] for row in rows) == on_screen
 
     with page.expect_navigation():
         page.get_by_role("link", name="Printable sheet").click()
