@@ -31,11 +31,8 @@ from . import (
     hours,
     hsds,
     language_choice,
-<<<<<<< HEAD
     listing_translations,
-=======
     outreach,
->>>>>>> outreach
     phones,
     recent,
     share,
