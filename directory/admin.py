@@ -774,7 +774,7 @@ class ServiceAdmin(ServiceExportMixin, ListingAdmin):
             _("Where"),
             {"fields": [("area_type", "area_names"), "serves_detained", "detention_facilities"]},
         ),
-        (_("Hours"), {"fields": [("open_24_7", "appointment_only"), "time_zone"]}),
+        (_("Hours"), {"fields": [("open_24_7", "appointment_only"), "time_zone", "hours_note"]}),
         (
             _("Publication"),
             {

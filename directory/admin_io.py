@@ -126,6 +126,15 @@ class ImportForm(forms.Form):
             "package: a .zip of datapackage.json and its CSV tables (HSDS 3.0, 2.x or 1.x)."
         ),
     )
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Who publishes the file. Their ids are kept under this name, so their next file "
+            "updates the same listings. Empty: the file's name."
+        ),
+    )
     publish = forms.BooleanField(
         label=_("Publish the imported listings"),
         required=False,
@@ -275,7 +284,10 @@ class ExportImportMixin:
             name, data = upload
             # The rule refuses a curator's publish, with a row error.
             publish = request.POST.get("publish") == "1"
-            report = hsds_package.import_upload(name, data, publish=publish, user=request.user)
+            source = request.POST.get("source", "")[:200] or name
+            report = hsds_package.import_upload(
+                name, data, publish=publish, user=request.user, source=source
+            )
             if report.errors:
                 context.update(report=report, form=ImportForm(can_publish=can_publish))
                 return TemplateResponse(request, "admin/directory/import.html", context)
@@ -291,10 +303,11 @@ class ExportImportMixin:
             upload = form.cleaned_data["file"]
             name, data = upload.name, b"".join(upload.chunks())
             publish = bool(form.cleaned_data.get("publish"))
+            source = form.cleaned_data.get("source") or name
             report = hsds_package.import_upload(
-                name, data, publish=publish, dry_run=True, user=request.user
+                name, data, publish=publish, dry_run=True, user=request.user, source=source
             )
-            context.update(report=report, publish=publish, file_name=name)
+            context.update(report=report, publish=publish, file_name=name, source=source)
             if not report.errors:
                 context["token"] = store_upload(request.user, name, data)
         context["form"] = form

@@ -152,6 +152,7 @@ SERVICE = {
     "open_24_7": "open_24_7",
     "appointment_only": "appointment_only",
     "time_zone": "time_zone",
+    "hours_note": "hours_note",
     "updated_at": "updated_at",
 }
 LOCATION = {

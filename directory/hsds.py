@@ -17,19 +17,22 @@ from functools import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import export_reading
+from . import export_reading, hsds_coverage, hsds_schedules, iso_names
 from .exports import WEEKDAY_CODES, hours_minutes, pieces, related
 from .imports import (
     MAX_JSON_DEPTH,
+    ImportFileError,
     LocationRecord,
     OrganizationRecord,
     PhoneRecord,
     RowError,
+    RowWarning,
     ServiceRecord,
     TermRecord,
     TooLongNumber,
 )
-from .models import Fee, LanguageVia, PhoneType
+from .iso_names import language_code
+from .models import Fee, LanguageVia, LegalStatus, PhoneType, Status
 from .text import CONTROL_CHARACTER_MESSAGE, control_character, printable
 
 # A fixed namespace, so generated ids (languages, addresses, attributes) are
@@ -88,6 +91,16 @@ def _schedule(row, **link):
         "opens_at": hours_minutes(row.opens_at),
         "closes_at": hours_minutes(row.closes_at),
     }
+
+
+def _hours_note(service):
+    """Hours that are not weekly times, as a schedule of text only (docs/hsds.md)."""
+    if not service.hours_note:
+        return []
+    sid = str(service.id)
+    return [
+        {"id": stable_id(sid, "hours-note"), "service_id": sid, "description": service.hours_note}
+    ]
 
 
 def _location(location):
@@ -159,7 +172,7 @@ def organization_to_hsds(org):
             "email": org.email,
             "website": org.website,
             "year_incorporated": org.year_founded,
-            "legal_status": org.get_legal_status_display() if org.legal_status else "",
+            "legal_status": _export_legal_status_labels().get(org.legal_status, ""),
             "phones": [_phone(p, organization_id=str(org.id)) for p in related(org, "phones")],
         }
     ) | {"description": org.description}
@@ -193,7 +206,8 @@ def service_to_hsds(service):
             "phones": [_phone(p, service_id=sid) for p in related(service, "phones")],
             "schedules": [
                 _schedule(s, service_id=sid) for s in schedules if s.service_at_location_id is None
-            ],
+            ]
+            + _hours_note(service),
             "service_areas": (
                 [
                     {
@@ -308,12 +322,29 @@ PHONE_TYPES = {
     "fax": PhoneType.FAX,
 }
 
+# HSDS service status -> the status the import must give, whatever --publish
+# says (None: the import's usual rule, drafts unless published).
+STATUSES = {
+    "active": None,
+    "inactive": Status.ARCHIVED,
+    "defunct": Status.ARCHIVED,
+    "temporarily closed": Status.DRAFT,
+}
+NOT_STORED = _("Not imported: the directory has no place for this field.")
+
 
 def _uuid(value):
     try:
         return uuid.UUID(str(value))
     except (ValueError, TypeError, AttributeError):
         return None
+
+
+def _external_id(value):
+    """The publisher's own id, whatever its form ("42", "svc-7", a UUID); "" if none."""
+    if value is None or isinstance(value, dict | list | bool | TooLongNumber):
+        return ""
+    return str(value).strip()[:255]
 
 
 def _text(obj, key, limit=None):
@@ -324,6 +355,10 @@ def _text(obj, key, limit=None):
     return value[:limit] if limit else value
 
 
+def _warn(errors, source, column, message):
+    errors.append(RowWarning(source, column, str(message)))
+
+
 def _term_code(term):
     """A dotted lower-case code, from the term's code or else its name."""
     raw = str(term.get("code") or term.get("name") or term.get("id") or "").lower()
@@ -331,12 +366,36 @@ def _term_code(term):
     return ".".join(p for p in parts if p)[:100]
 
 
-def _phones(items):
+def _language(source, path, lang, errors):
+    """Return (code, name) for an HSDS language, by its code or else its English name."""
+    name = _text(lang, "name")
+    code = language_code(_text(lang, "code"), name)
+    if not code:
+        if name:
+            _warn(
+                errors,
+                source,
+                path,
+                _("The language “%s” has no code we know, so it is not imported.") % name,
+            )
+        return None
+    return code, name
+
+
+def _phones(source, path, items, errors):
     phones = []
-    for item in items or []:
+    for i, item in enumerate(items or []):
         number = _text(item, "number").strip('"')
         if not number:
+            if any(_text(item, key) for key in ("description", "extension")):
+                _warn(
+                    errors, source, f"{path}[{i}]", _("A phone without a number is not imported.")
+                )
             continue
+        languages = [
+            _language(source, f"{path}[{i}].languages[{j}]", lang, errors)
+            for j, lang in enumerate(item.get("languages") or [])
+        ]
         phones.append(
             PhoneRecord(
                 id=_uuid(item.get("id")),
@@ -344,44 +403,42 @@ def _phones(items):
                 extension=_text(item, "extension"),
                 type=PHONE_TYPES.get(_text(item, "type").lower(), PhoneType.VOICE),
                 description=_text(item, "description", 200),
-                languages=[
-                    (_text(lang, "code"), _text(lang, "name"))
-                    for lang in item.get("languages") or []
-                    if lang.get("code")
-                ],
+                languages=[lang for lang in languages if lang],
             )
         )
     return phones
 
 
-def _hours(items):
-    """Weekly schedule rows -> (weekday, opens, closes); other rules are skipped."""
-    from datetime import time
+def _hours(source, path, items, errors):
+    """Return (rows, notes) for HSDS schedules: weekly hours, and sentences for the rest.
 
-    hours = []
-    for item in items or []:
-        if (item.get("freq") or "WEEKLY").upper() != "WEEKLY":
-            continue
-        try:
-            opens = time.fromisoformat(_text(item, "opens_at"))
-            closes = time.fromisoformat(_text(item, "closes_at"))
-        except ValueError:
-            continue
-        days = [d.strip()[-2:] for d in _text(item, "byday").upper().split(",")]
-        days = [d for d in days if d in WEEKDAY_CODES]
-        # One row per day here; a one-day rule keeps its id.
-        row_id = _uuid(item.get("id")) if len(days) == 1 else None
-        for day in days:
-            if opens != closes:
-                hours.append(
-                    (
-                        WEEKDAY_CODES.index(day),
-                        opens.replace(tzinfo=None),
-                        closes.replace(tzinfo=None),
-                        row_id,
+    Rows are (weekday, opens, closes, id or None); a one-day rule keeps its id.
+    A rule that is not plain weekly hours is never turned into weekly rows
+    (that would change what it means): it becomes a note, and a warning.
+    """
+    rows, notes = [], []
+    for i, item in enumerate(items or []):
+        weekly = hsds_schedules.weekly_rows(item)
+        if weekly is None:
+            sentence = hsds_schedules.describe(item)
+            notes.append(sentence)
+            if _text(item, "freq") or _text(item, "byday") or _text(item, "opens_at"):
+                _warn(
+                    errors,
+                    source,
+                    f"{path}[{i}]",
+                    _(
+                        "This schedule is not the same hours every week, so it is imported "
+                        "as a note on the service: “%s”"
                     )
+                    % sentence,
                 )
-    return hours
+            continue
+        row_id = _uuid(item.get("id")) if len(weekly) == 1 else None
+        rows.extend((day, opens, closes, row_id) for day, opens, closes in weekly)
+        if hsds_schedules.notes_of(item):
+            notes.append(hsds_schedules.notes_of(item))
+    return rows, notes
 
 
 COORDINATE_RANGES = {"latitude": 90, "longitude": 180}
@@ -415,8 +472,45 @@ def _coordinate(source, path, data, name, errors):
     return None
 
 
+def _address(source, path, data, errors):
+    """The location's one address: its physical one, else its first; the others reported."""
+    addresses = list(data.get("addresses") or [])  # a non-object: the wrong type, an error
+    physical = [a for a in addresses if _text(a, "address_type").lower() in ("", "physical")]
+    chosen = (physical or addresses or [{}])[0]
+    for i, address in enumerate(addresses):
+        if address is not chosen:
+            _warn(
+                errors,
+                source,
+                f"{path}.addresses[{i}]",
+                _("A location has one address here; this other address is not imported."),
+            )
+    return chosen
+
+
+def _country(source, path, address, errors):
+    raw = _text(address, "country")
+    if not raw:
+        return "US"
+    code = iso_names.country_code(raw)
+    if code is None:
+        errors.append(
+            RowError(
+                source,
+                f"{path}.country",
+                _(
+                    "“%s” is not a country we know: write its ISO 3166 code, such as US or "
+                    "MX, or its name."
+                )
+                % raw[:60],
+            )
+        )
+        return "US"
+    return code
+
+
 def _location_record(source, path, data, errors):
-    address = next(iter(data.get("addresses") or []), {})
+    address = _address(source, path, data, errors)
     reported = len(errors)
     latitude = _coordinate(source, path, data, "latitude", errors)
     longitude = _coordinate(source, path, data, "longitude", errors)
@@ -425,6 +519,7 @@ def _location_record(source, path, data, errors):
     return LocationRecord(
         source=source,
         id=_uuid(data.get("id")),
+        external_id=_external_id(data.get("id")),
         columns={f: f"{path}.{f}" for f in ("name", "city", "state", "latitude", "longitude")},
         fields={
             "name": _text(data, "name", 200),
@@ -434,7 +529,7 @@ def _location_record(source, path, data, errors):
             "county": _text(address, "region", 100),
             "state": _text(address, "state_province", 50),
             "postal_code": _text(address, "postal_code", 10),
-            "country": (_text(address, "country") or "US")[:2].upper(),
+            "country": _country(source, f"{path}.addresses[0]", address, errors),
             "latitude": latitude,
             "longitude": longitude,
             "transit": _text(data, "transportation"),
@@ -445,6 +540,21 @@ def _location_record(source, path, data, errors):
             ),
         },
     )
+
+
+def _stored_location(source, path, data, errors):
+    """Return the location's record, or None (reported) for one we cannot store."""
+    location = _location_record(source, path, data, errors)
+    if location.fields["city"]:
+        return location
+    if _text(data, "location_type").lower() != "virtual":
+        _warn(
+            errors,
+            source,
+            path,
+            _("This location has no city, which every location here needs: it is not imported."),
+        )
+    return None
 
 
 SERVICE_FIELDS = {"name": "name", "description": "description", "url": "url", "email": "email"}
@@ -464,6 +574,46 @@ def _export_fee_labels():
 def _fees_description(service):
     label = _export_fee_labels()[service.fee]
     return f"{label}. {service.fee_note}" if service.fee_note else label
+
+
+@cache
+def _export_legal_status_labels():
+    """Legal statuses as exports write them: in English, like the fee labels."""
+    with translation.override("en"):
+        return {choice.value: str(choice.label) for choice in LegalStatus}
+
+
+# Legal statuses other directories write for ours (compared without case).
+LEGAL_STATUS_NAMES = {
+    "501(c)(3)": LegalStatus.NONPROFIT_501C3,
+    "501(c)3": LegalStatus.NONPROFIT_501C3,
+    "non-profit": LegalStatus.OTHER_NONPROFIT,
+    "nonprofit": LegalStatus.OTHER_NONPROFIT,
+    "for profit": LegalStatus.FOR_PROFIT,
+    "for-profit": LegalStatus.FOR_PROFIT,
+    "government": LegalStatus.GOVERNMENT,
+}
+
+
+def _legal_status(source, value, errors):
+    """Our legal status for HSDS `legal_status` text: our code, our label, or a usual name."""
+    if not value:
+        return ""
+    names = {**LEGAL_STATUS_NAMES}
+    for code, label in _export_legal_status_labels().items():
+        names[code] = names[label.casefold()] = code
+    for code, label in LegalStatus.choices:
+        names[str(label).casefold()] = code  # the reader's language
+    code = names.get(value.casefold())
+    if code is None:
+        _warn(
+            errors,
+            source,
+            "organization.legal_status",
+            _("“%s” is not one of our legal statuses, so it is not imported.") % value[:80],
+        )
+        return ""
+    return code
 
 
 def _fee(fees):
@@ -486,11 +636,73 @@ def _fee(fees):
     return Fee.PAID, fees[:300]
 
 
-def _service_record(source, data):
+def _status(source, data, errors):
+    """The status the file's `status` demands, or None for the import's usual rule."""
+    raw = _text(data, "status")
+    if not raw:
+        return None  # the schema requires it; without it, the usual rule
+    if raw.lower() in STATUSES:
+        status = STATUSES[raw.lower()]
+    else:
+        status = Status.DRAFT
+        _warn(
+            errors,
+            source,
+            "status",
+            _("“%s” is not an HSDS status, so the service is imported as a draft.") % raw[:40],
+        )
+        return status
+    if status == Status.ARCHIVED:
+        _warn(
+            errors,
+            source,
+            "status",
+            _("The service is “%s”: it is imported as archived, and not shown.") % raw.lower(),
+        )
+    elif status == Status.DRAFT:
+        _warn(
+            errors,
+            source,
+            "status",
+            _(
+                "The service is temporarily closed: it is imported as a draft, and not shown. "
+                "Publish it when it opens again."
+            ),
+        )
+    return status
+
+
+def _service_languages(source, data, errors):
+    languages = []
+    for i, lang in enumerate(data.get("languages") or []):
+        found = _language(source, f"languages[{i}]", lang, errors)
+        if found:
+            via = (
+                LanguageVia.INTERPRETER
+                if "interpret" in _text(lang, "note").lower()
+                else LanguageVia.STAFF
+            )
+            languages.append((*found, via))
+    # Our export writes the interpreters' languages here; other text has no place.
+    interpreted = ", ".join(
+        _text(lang, "name")
+        for lang in data.get("languages") or []
+        if "interpret" in _text(lang, "note").lower()
+    )
+    text = _text(data, "interpretation_services")
+    if text and text != interpreted:
+        _warn(errors, source, "interpretation_services", NOT_STORED)
+    return languages
+
+
+def _service_record(source, data, errors):
     fee, fee_note = _fee(_text(data, "fees_description"))
+    hours, notes = _hours(source, "schedules", data.get("schedules"), errors)
     record = ServiceRecord(
         source=source,
         id=_uuid(data.get("id")),
+        external_id=_external_id(data.get("id")),
+        status=_status(source, data, errors),
         columns={
             "name": "name",
             "description": "description",
@@ -498,6 +710,7 @@ def _service_record(source, data):
             "email": "email",
             "fee_note": "fees_description",
             "eligibility": "eligibility_description",
+            "hours_note": "schedules",
         },
         fields={
             "name": _text(data, "name", 200),
@@ -516,51 +729,58 @@ def _service_record(source, data):
                 for d in data.get("required_documents") or []
                 if d.get("document")
             ),
+            "hours_note": "\n".join(notes),
         },
-        phones=_phones(data.get("phones")),
-        hours=_hours(data.get("schedules")),
-        languages=[
-            (
-                _text(lang, "code"),
-                _text(lang, "name"),
-                LanguageVia.INTERPRETER
-                if "interpret" in _text(lang, "note").lower()
-                else LanguageVia.STAFF,
-            )
-            for lang in data.get("languages") or []
-            if lang.get("code")
-        ],
+        phones=_phones(source, "phones", data.get("phones"), errors),
+        hours=hours,
+        languages=_service_languages(source, data, errors),
         terms=[],
     )
-    for attribute in data.get("attributes") or []:
+    for i, attribute in enumerate(data.get("attributes") or []):
         term = attribute.get("taxonomy_term") or {}
         code = _term_code(term)
         if not code:
+            _warn(
+                errors,
+                source,
+                f"attributes[{i}]",
+                _("An attribute without its taxonomy term is not imported."),
+            )
             continue
+        detail = (
+            term.get("taxonomy_detail") if isinstance(term.get("taxonomy_detail"), dict) else {}
+        )
         record.terms.append(
             TermRecord(
                 id=_uuid(term.get("id") or attribute.get("taxonomy_term_id")),
                 code=code,
                 name=_text(term, "name", 150) or code,
                 description=_text(term, "description"),
-                taxonomy=_text(term, "taxonomy", 50),
+                taxonomy=(_text(term, "taxonomy") or _text(detail, "name"))[:50],
                 term_uri=_text(term, "term_uri"),
                 parent_id=_uuid(term.get("parent_id")),
+                source=source,
+                column=f"attributes[{i}].taxonomy_term",
             )
         )
     return record
 
 
-def _organization_record(source, data):
+def _organization_record(source, data, errors):
+    year = data.get("year_incorporated")
+    if year is not None and not isinstance(year, int):
+        _warn(errors, source, "organization.year_incorporated", NOT_STORED)
     return OrganizationRecord(
         source=source,
         id=_uuid(data.get("id")),
+        external_id=_external_id(data.get("id")),
         columns={
             "name": "organization.name",
             "website": "organization.website",
             "email": "organization.email",
             "description": "organization.description",
             "slug": "organization.name",
+            "legal_status": "organization.legal_status",
         },
         fields={
             "name": _text(data, "name", 200),
@@ -568,15 +788,14 @@ def _organization_record(source, data):
             "description": _text(data, "description"),
             "website": _text(data, "website", 300),
             "email": _text(data, "email"),
-            "year_founded": data.get("year_incorporated")
-            if isinstance(data.get("year_incorporated"), int)
-            else None,
+            "year_founded": year if isinstance(year, int) else None,
+            "legal_status": _legal_status(source, _text(data, "legal_status"), errors),
         },
-        phones=_phones(data.get("phones")),
+        phones=_phones(source, "organization.phones", data.get("phones"), errors),
     )
 
 
-def _as_services(data):
+def _as_services(data, kind):
     """Return the service objects an HSDS object stands for, each with its organization.
 
     Besides services, organizations (with their "services") and
@@ -585,10 +804,10 @@ def _as_services(data):
     """
     if not isinstance(data, dict):
         return [data]
-    if isinstance(data.get("service"), dict):  # a service_at_location
+    if kind == "service_at_location":
         sal = {k: v for k, v in data.items() if k != "service"}
         return [{**data["service"], "service_at_locations": [sal]}]
-    if "status" not in data and "organization" not in data:  # an organization
+    if kind == "organization":
         organization = {k: v for k, v in data.items() if k != "services"}
         services = [s for s in data.get("services") or [] if isinstance(s, dict)]
         if not services:
@@ -597,8 +816,27 @@ def _as_services(data):
     return [data]
 
 
+def _file_refusal(kind):
+    if kind == "datapackage":
+        return _(
+            "This is a data package descriptor (datapackage.json), not HSDS services, "
+            "organizations or services at locations. Import the whole package (its folder "
+            "or zip) instead."
+        )
+    return _(
+        "This file holds %(kind)s, not HSDS services, organizations or services at "
+        "locations, so nothing was imported."
+    ) % {"kind": hsds_coverage.KIND_NAMES[kind]}
+
+
 def records_from_hsds(payload):
-    """Return (records, errors) for HSDS JSON: one object, a list, or an API page."""
+    """Return (records, errors) for HSDS JSON: one object, a list, or an API page.
+
+    `errors` also holds RowWarning entries: what the import keeps but cannot
+    store whole, field by field. import_records reports them apart. Raise
+    ImportFileError when nothing in the payload is a service, organization or
+    service at location (a datapackage.json, a taxonomy...).
+    """
     if isinstance(payload, dict) and isinstance(payload.get("contents"), list):
         items = payload["contents"]
     elif isinstance(payload, list) or hasattr(payload, "__next__"):  # a list, maybe streamed
@@ -607,12 +845,29 @@ def records_from_hsds(payload):
         items = [payload]
     errors = []
     organizations = {}
+    refused, count = [], 0
     for index, item in enumerate(items, start=1):
+        count += 1
         source = _("Item %d") % index
+        kind = hsds_coverage.kind_of(item)
+        if kind not in hsds_coverage.ACCEPTED:
+            refused.append(kind)
+            errors.append(
+                RowError(
+                    source,
+                    "",
+                    _(
+                        "This is %(kind)s, not a service, an organization or a service at a "
+                        "location, so it cannot be imported."
+                    )
+                    % {"kind": hsds_coverage.KIND_NAMES[kind]},
+                )
+            )
+            continue
         if not _checked(source, item, errors):
             continue
         try:
-            _read_item(source, item, organizations, errors)
+            _read_item(source, kind, item, organizations, errors)
         except (AttributeError, TypeError, ValueError, KeyError, RecursionError):
             # A list where HSDS has an object, a number where it has text...
             errors.append(
@@ -620,11 +875,13 @@ def records_from_hsds(payload):
                     source, "", _("This item does not follow HSDS 3.0: a value has the wrong type.")
                 )
             )
+    if refused and len(refused) == count:
+        raise ImportFileError(_file_refusal(refused[0]))
     return list(organizations.values()), errors
 
 
-def _read_item(source, item, organizations, errors):
-    for data in _as_services(item):
+def _read_item(source, kind, item, organizations, errors):
+    for data in _as_services(item, kind):
         org = _organization_for(source, data, organizations, errors)
         if org is None or "name" not in data and "id" not in data:
             continue
@@ -632,6 +889,9 @@ def _read_item(source, item, organizations, errors):
             errors.append(RowError(source, "name", _("Each service needs a name.")))
             continue
         org.services.append(_service_for(source, data, org, errors))
+    if isinstance(item, dict):
+        for path in hsds_coverage.uncarried(kind, item):
+            _warn(errors, source, path, NOT_STORED)
 
 
 def _checked(source, item, errors):
@@ -684,34 +944,38 @@ def _organization_for(source, data, organizations, errors):
             RowError(source, "organization", _("Each service needs its organization, with a name."))
         )
         return None
-    key = _uuid(org_data.get("id")) or org_data["name"].casefold()
+    # The publisher's id says which items are one organization; without one, its name.
+    external_id = _external_id(org_data.get("id"))
+    key = ("id", external_id) if external_id else ("name", org_data["name"].casefold())
     org = organizations.get(key)
     if org is None:
-        org = organizations[key] = _organization_record(source, org_data)
+        org = organizations[key] = _organization_record(source, org_data, errors)
         for i, loc in enumerate(org_data.get("locations") or []):
-            location = _location_record(source, f"organization.locations[{i}]", loc, errors)
-            if location.fields["city"]:
-                org.locations[location.id or (source, "org", i)] = location
+            location = _stored_location(source, f"organization.locations[{i}]", loc, errors)
+            if location is not None:
+                org.locations[location.external_id or (source, "org", i)] = location
     return org
 
 
 def _service_for(source, data, org, errors):
-    service = _service_record(source, data)
+    service = _service_record(source, data, errors)
+    notes = [service.fields["hours_note"]] if service.fields["hours_note"] else []
     for i, sal in enumerate(data.get("service_at_locations") or []):
         loc = sal.get("location") if isinstance(sal, dict) else None
         if not isinstance(loc, dict):
             continue
-        location = _location_record(source, f"service_at_locations[{i}].location", loc, errors)
-        if not location.fields["city"]:
-            continue  # a virtual location: nothing we can store
-        key = location.id or (source, i)
+        path = f"service_at_locations[{i}]"
+        if _text(loc, "location_type").lower() == "virtual":
+            # What we can say of a virtual location: the service is online.
+            service.fields["online"] = True
+        location = _stored_location(source, f"{path}.location", loc, errors)
+        if location is None:
+            continue
+        key = location.external_id or (source, i)
         org.locations.setdefault(key, location)
-        service.locations.append(
-            (
-                key,
-                _uuid(sal.get("id")),
-                _text(sal, "description", 300),
-                _hours(sal.get("schedules")),
-            )
-        )
+        hours, sal_notes = _hours(source, f"{path}.schedules", sal.get("schedules"), errors)
+        place = location.fields["name"] or location.fields["city"]
+        notes.extend(_("At %(place)s: %(note)s") % {"place": place, "note": n} for n in sal_notes)
+        service.locations.append((key, _uuid(sal.get("id")), _text(sal, "description", 300), hours))
+    service.fields["hours_note"] = "\n".join(notes)
     return service

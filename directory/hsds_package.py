@@ -897,6 +897,8 @@ def _traced(errors, origins):
 def import_upload(name, data, **kwargs):
     """Import an uploaded file: a package when it is a .zip, else as imports.import_file does."""
     if str(name).lower().endswith(".zip"):
+        # The publisher's ids are kept under `source`, by default the file's name.
+        kwargs["source"] = kwargs.get("source") or name
         return import_package(io.BytesIO(data), **kwargs)
     from .imports import import_file
 
@@ -914,14 +916,14 @@ def read_package(source):
     return documents, origins, reader
 
 
-def import_package(source, **kwargs):
+def import_package(package, **kwargs):
     """Import a package with the HSDS JSON import; return a PackageReport.
 
     A package that cannot be read is one error, and every row is then
     unaccounted for: nothing was read.
     """
     try:
-        documents, origins, reader = read_package(source)
+        documents, origins, reader = read_package(package)
     except ImportFileError as exc:
         return PackageReport(ImportReport(errors=[RowError(_("File"), "", str(exc))]))
     except Exception:

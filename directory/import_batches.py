@@ -33,6 +33,7 @@ from .models import (
     Service,
     ServiceAtLocation,
     ServiceLanguage,
+    SourceId,
     Status,
     TaxonomyTerm,
 )
@@ -57,6 +58,7 @@ class _Batch:
         self.confidential = []
         self.check_contact = []
         self.sal_hours = []  # (service, sal, hours)
+        self.source_ids = []
 
     def link(self, model, name, owner, targets):
         field = model._meta.get_field(name)
@@ -74,8 +76,8 @@ class _Batch:
 
 
 class BatchWriter(_Writer):
-    def __init__(self, report, publish, user=None):
-        super().__init__(report, publish, user)
+    def __init__(self, report, publish, user=None, source=""):
+        super().__init__(report, publish, user, source)
         self.languages = {lang.code: lang for lang in Language.objects.all()}
         self.terms = {t.code: t for t in TaxonomyTerm.objects.all()}
         self.terms_by_pk = {t.pk: t for t in self.terms.values()}
@@ -112,10 +114,12 @@ class BatchWriter(_Writer):
     def term(self, record, data):
         known = (data.id and self.terms_by_pk.get(data.id)) or self.terms.get(data.code)
         if known:
-            return known
+            return self.filled(known, data)
         term = super().term(record, data)
         if term is not None:
             self.terms[term.code] = self.terms_by_pk[term.pk] = term
+            if term.parent is not None:  # perhaps a placeholder_parent
+                self.terms[term.parent.code] = self.terms_by_pk[term.parent.pk] = term.parent
         return term
 
     # -- the loop
@@ -146,10 +150,13 @@ class BatchWriter(_Writer):
     def _stored(self, chunk):
         """What of this chunk's records the database already holds, in a few queries."""
         ids = {"org": set(), "rows": set()}
-        websites, names = set(), set()
+        websites, names, external = set(), set(), set()
         for record in chunk:
             if record.id:
                 ids["org"].add(record.id)
+            external.add(record.external_id)
+            external.update(s.external_id for s in record.services)
+            external.update(loc.external_id for loc in record.locations.values())
             if record.fields.get("website"):
                 websites.add(record.fields["website"].lower())
             names.add(record.fields["name"].lower())
@@ -182,7 +189,10 @@ class BatchWriter(_Writer):
         )
         for name, city, pk in stored_names:
             by_name.setdefault((name, city), set()).add(pk)
+        external.discard("")
+        sourced = SourceId.objects.filter(source=self.source, external_id__in=external)
         return {
+            "sourced": set(sourced.values_list("kind", "external_id")) if external else set(),
             "ids": set(Organization.objects.filter(pk__in=ids["org"]).values_list("pk", flat=True)),
             "websites": by_website,
             "names": by_name,
@@ -203,12 +213,18 @@ class BatchWriter(_Writer):
         keys += [("name", name, city) for city in cities]
         if stored["rows"] or record.id in stored["ids"]:
             return True
-        if not record.id and any(key in self.planned for key in keys):
+        external = {("organization", record.external_id)}
+        external.update(("service", s.external_id) for s in record.services)
+        external.update(("location", loc.external_id) for loc in record.locations.values())
+        if external & stored["sourced"]:
+            return True
+        has_id = record.id or record.external_id
+        if not has_id and any(key in self.planned for key in keys):
             return True
         candidates = set(stored["websites"].get(website, ()))
         for city in cities:
             candidates |= stored["names"].get((name, city), set())
-        if record.id:  # see match_organization
+        if has_id:  # see match_organization
             candidates -= self.created
         if candidates:
             return True
@@ -222,7 +238,9 @@ class BatchWriter(_Writer):
         same import created: the file itself says they are two.
         """
         org, matched_by = super().match_organization(record)
-        if org is not None and record.id and org.pk != record.id and org.pk in self.created:
+        has_id = record.id or record.external_id
+        by_id = matched_by == _("source id") or org is not None and org.pk == record.id
+        if org is not None and has_id and not by_id and org.pk in self.created:
             return None, ""
         return org, matched_by
 
@@ -259,6 +277,7 @@ class BatchWriter(_Writer):
         if not self._valid(record, org):
             return
         batch.rows[Organization].append(org)
+        self._plan_source_id(batch, "organization", record.external_id, org)
         self.outcome(record, org, True)
         if record.kinds is not None:
             batch.link(Organization, "kinds", org, [self.kinds[c] for c in record.kinds])
@@ -301,6 +320,7 @@ class BatchWriter(_Writer):
             setattr(location, name, value)
         if not self._valid(record, location, exclude=["organization"]):
             return None
+        self._plan_source_id(batch, "location", record.external_id, location)
         neighbours = ()
         if location.is_confidential:
             neighbours = list(Location.objects.confidential_near(location))
@@ -318,11 +338,11 @@ class BatchWriter(_Writer):
             service.id = record.id
         for name, value in record.fields.items():
             setattr(service, name, value)
-        if self.publish:
-            service.status = Status.PUBLISHED
+        service.status = self.status_for(record, service.status)
         if not self._valid(record, service, exclude=["organization"]):
             return None
         batch.rows[Service].append(service)
+        self._plan_source_id(batch, "service", record.external_id, service)
         self.outcome(record, service, True)
         if record.terms is not None:
             terms = [self.term(record, t) for t in record.terms]
@@ -358,6 +378,12 @@ class BatchWriter(_Writer):
                 batch.sal_hours = [h for h in batch.sal_hours if h[1] is not sal]
                 batch.sal_hours.append((service, sal, hours))
         return service, bool(service.url or service.email or phones)
+
+    def _plan_source_id(self, batch, kind, external_id, instance):
+        if external_id:
+            batch.source_ids.append(
+                SourceId(source=self.source, kind=kind, external_id=external_id, **{kind: instance})
+            )
 
     def _plan_hours(self, batch, service, hours, sal=None):
         for weekday, opens, closes, row_id in hours:
@@ -430,6 +456,7 @@ class BatchWriter(_Writer):
             )
         for model, objs in batch.plain.items():
             model.objects.bulk_create(objs)
+        SourceId.objects.bulk_create(batch.source_ids)
 
 
 def _near(other, location):

@@ -52,6 +52,7 @@ from .models import (
     Service,
     ServiceAtLocation,
     ServiceLanguage,
+    SourceId,
     Status,
     TaxonomyTerm,
 )
@@ -89,6 +90,17 @@ class RowError:
 
 
 @dataclass
+class RowWarning:
+    """What an import keeps only in part, or not at all, though the file is accepted."""
+
+    row: str
+    column: str
+    message: str
+
+    __str__ = RowError.__str__
+
+
+@dataclass
 class PhoneRecord:
     number: str
     extension: str = ""
@@ -108,6 +120,8 @@ class TermRecord:
     taxonomy: str = ""
     term_uri: str = ""
     parent_id: uuid.UUID | None = None
+    source: str = ""  # where it is in the file, for warnings
+    column: str = ""
 
 
 @dataclass
@@ -116,6 +130,7 @@ class LocationRecord:
     fields: dict
     columns: dict  # model field -> column name, for error messages
     id: uuid.UUID | None = None
+    external_id: str = ""  # the publisher's own id (see SourceId)
 
 
 @dataclass
@@ -124,6 +139,8 @@ class ServiceRecord:
     fields: dict
     columns: dict
     id: uuid.UUID | None = None
+    external_id: str = ""
+    status: str | None = None  # what the file's status demands; None: the usual rule
     terms: list | None = None  # [TermRecord]
     populations: list | None = None
     languages: list | None = None  # [(code, name, via)]
@@ -139,6 +156,7 @@ class OrganizationRecord:
     fields: dict
     columns: dict
     id: uuid.UUID | None = None
+    external_id: str = ""
     kinds: list | None = None
     phones: list | None = None
     locations: dict = field(default_factory=dict)  # key -> LocationRecord
@@ -158,7 +176,7 @@ class Outcome:
 class ImportReport:
     outcomes: list = field(default_factory=list)
     errors: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # [RowWarning]
     written: bool = False
 
     @property
@@ -733,11 +751,13 @@ def _read_row(row, organizations):
 
 
 class _Writer:
-    def __init__(self, report, publish, user=None):
+    def __init__(self, report, publish, user=None, source=""):
         self.report = report
         self.publish = publish
         self.user = user  # None: the operator at the command line, whom the rule trusts
+        self.source = source  # whose ids the records carry (SourceId.source)
         self.terms_by_id = {}
+        self.placeholders = set()  # parent terms this import named after their codes
 
     def may_save(self, record, listing, **new):
         """Ask the publish rule (directory/publishing.py) before writing a listing."""
@@ -753,6 +773,42 @@ class _Writer:
 
     def error(self, source, column, message):
         self.report.errors.append(RowError(source, column, str(message)))
+
+    def warn(self, source, column, message):
+        self.report.warnings.append(RowWarning(source, column, str(message)))
+
+    # -- the publisher's own ids
+
+    def sourced(self, kind, external_id):
+        """Return our row that this source's id stands for, or None."""
+        if not external_id:
+            return None
+        row = (
+            SourceId.objects.filter(source=self.source, kind=kind, external_id=external_id)
+            .select_related(kind)
+            .first()
+        )
+        return getattr(row, kind) if row else None
+
+    def remember(self, kind, external_id, instance):
+        if external_id:
+            SourceId.objects.update_or_create(
+                source=self.source, kind=kind, external_id=external_id, defaults={kind: instance}
+            )
+
+    def with_other_ids(self, kind):
+        """Our rows of `kind` that already have another id of this source.
+
+        A record with its own id is never matched to one of them by website
+        or name: the publisher says they are two.
+        """
+        return SourceId.objects.filter(source=self.source, kind=kind).values(kind)
+
+    def status_for(self, record, current):
+        """The status a service gets: the file's status rules, then --publish."""
+        if record.status:
+            return record.status
+        return Status.PUBLISHED if self.publish else current
 
     def validation_errors(self, record, exc, prefix=""):
         for fieldname, messages in exc.message_dict.items():
@@ -787,9 +843,15 @@ class _Writer:
             org = Organization.objects.filter(pk=record.id).first()
             if org:
                 return org, _("id")
+        org = self.sourced("organization", record.external_id)
+        if org:
+            return org, _("source id")
+        others = Organization.objects.all()
+        if record.external_id:
+            others = others.exclude(pk__in=self.with_other_ids("organization"))
         website = record.fields.get("website")
         if website:
-            org = Organization.objects.filter(website__iexact=website).first()
+            org = others.filter(website__iexact=website).first()
             if org:
                 return org, _("website")
         cities = {
@@ -797,9 +859,7 @@ class _Writer:
         }
         if cities:
             org = (
-                Organization.objects.filter(
-                    name__iexact=record.fields["name"], locations__city__in=cities
-                )
+                others.filter(name__iexact=record.fields["name"], locations__city__in=cities)
                 .distinct()
                 .first()
             )
@@ -823,6 +883,7 @@ class _Writer:
             return
         if not self.save(record, org):
             return
+        self.remember("organization", record.external_id, org)
         self.outcome(record, org, created, matched_by)
         if record.kinds is not None:
             org.kinds.set(OrganizationKind.objects.filter(code__in=record.kinds))
@@ -852,12 +913,19 @@ class _Writer:
 
     def write_location(self, record, org):
         location = None
-        matched_by = ""
         if record.id:
             location = Location.objects.filter(pk=record.id, organization=org).first()
             matched_by = _("id")
         if location is None:
-            location = Location.objects.filter(
+            location = self.sourced("location", record.external_id)
+            matched_by = _("source id")
+            if location is not None and location.organization_id != org.pk:
+                location = None
+        if location is None:
+            others = Location.objects.all()
+            if record.external_id:
+                others = others.exclude(pk__in=self.with_other_ids("location"))
+            location = others.filter(
                 organization=org,
                 name=record.fields.get("name", ""),
                 address_1=record.fields.get("address_1", ""),
@@ -882,6 +950,7 @@ class _Writer:
             setattr(location, name, value)
         if not self.save(record, location, exclude=["organization"]):
             return None
+        self.remember("location", record.external_id, location)
         self.outcome(record, location, created, "" if created else matched_by)
         return location
 
@@ -889,21 +958,22 @@ class _Writer:
 
     def write_service(self, record, org, locations):
         service = None
-        matched_by = ""
         if record.id:
             service = Service.objects.filter(pk=record.id).first()
             matched_by = _("id")
-            if service and service.organization_id != org.id:
-                self.error(
-                    record.source,
-                    "service_id",
-                    _("This service id belongs to another organization."),
-                )
-                return
+        if service is None:
+            service = self.sourced("service", record.external_id)
+            matched_by = _("source id")
+        if service is not None and service.organization_id != org.id:
+            self.error(
+                record.source, "service_id", _("This service id belongs to another organization.")
+            )
+            return
         if service is None and org.pk:
-            service = Service.objects.filter(
-                organization=org, name__iexact=record.fields["name"]
-            ).first()
+            others = Service.objects.filter(organization=org)
+            if record.external_id:
+                others = others.exclude(pk__in=self.with_other_ids("service"))
+            service = others.filter(name__iexact=record.fields["name"]).first()
             matched_by = _("organization and name")
         created = service is None
         if created:
@@ -912,12 +982,12 @@ class _Writer:
                 service.id = record.id
         for name, value in record.fields.items():
             setattr(service, name, value)
-        if self.publish:
-            service.status = Status.PUBLISHED
+        service.status = self.status_for(record, service.status)
         if not self.may_save(record, service, status=service.status, organization=org):
             return
         if not self.save(record, service, exclude=["organization"]):
             return
+        self.remember("service", record.external_id, service)
         self.outcome(record, service, created, "" if created else matched_by)
         if record.terms is not None:
             service.taxonomy_terms.set(
@@ -1022,7 +1092,7 @@ class _Writer:
         if term is None:
             term = TaxonomyTerm.objects.filter(code=data.code).first()
         if term is not None:
-            return term
+            return self.filled(term, data)
         term = TaxonomyTerm(
             code=data.code,
             name=(data.name or data.code)[:150],
@@ -1037,10 +1107,62 @@ class _Writer:
             parent = TaxonomyTerm.objects.filter(pk=data.parent_id).first()
         if parent is None and "." in data.code:
             parent = TaxonomyTerm.objects.filter(code=data.code.rsplit(".", 1)[0]).first()
+        if parent is None and data.parent_id and "." in data.code:
+            parent = self.placeholder_parent(record, data)
         if parent is not None and data.code.startswith(f"{parent.code}."):
             term.parent = parent
+        elif data.parent_id:
+            message = (
+                _(
+                    "The term's parent is not in this file, and its code does not say which "
+                    "it is: the term is imported without a parent."
+                )
+                if parent is None
+                else _(
+                    "The term's code does not start with its parent's code, as a child's must "
+                    "here: the term is imported without a parent."
+                )
+            )
+            self.warn(data.source or record.source, f"{data.column}.parent_id".lstrip("."), message)
         if not self.save(record, term):
             return None
+        return term
+
+    def placeholder_parent(self, record, data):
+        """Add the parent a term names by id only, named after the term's code.
+
+        Our export carries a term's parent_id but not the parent itself; its
+        code is the term's code less the last part. Its real name replaces
+        this one if the parent comes later in the file.
+        """
+        code = data.code.rsplit(".", 1)[0]
+        parent = TaxonomyTerm(
+            id=data.parent_id,
+            code=code,
+            name=code.rsplit(".", 1)[-1].replace("-", " ").replace("_", " ").capitalize(),
+            taxonomy=(data.taxonomy or "imported")[:50],
+        )
+        if "." in code:
+            parent.parent = TaxonomyTerm.objects.filter(code=code.rsplit(".", 1)[0]).first()
+        if not self.save(record, parent):
+            return None
+        self.placeholders.add(parent.pk)
+        self.warn(
+            data.source or record.source,
+            f"{data.column}.parent_id".lstrip("."),
+            _("The term's parent is not in this file: it is added as “%s”, named after its code.")
+            % parent.name,
+        )
+        return parent
+
+    def filled(self, term, data):
+        """A parent added by placeholder_parent takes the file's name for it when it comes."""
+        if term.pk in self.placeholders and data.name and data.name != data.code:
+            self.placeholders.discard(term.pk)
+            term.name = data.name[:150]
+            term.description = data.description
+            term.term_uri = data.term_uri
+            term.save()
         return term
 
 
@@ -1062,17 +1184,24 @@ class _RolledBack(Exception):
     """Leaves the deferred indexing block, so nothing rolled back is indexed."""
 
 
-def import_records(records, *, publish=False, dry_run=False, errors=(), progress=None, user=None):
+def import_records(
+    records, *, publish=False, dry_run=False, errors=(), progress=None, user=None, source=""
+):
     """Write records in one transaction; roll back on any error or a dry run.
 
     `user` is who imports in the admin: each listing is refused, as a row
     error, if the publish rule does not let them make it what the file would.
-    The command line passes none: it runs as the operator.
+    The command line passes none: it runs as the operator. `source` names
+    the publisher whose ids the records carry (see SourceId). `errors` may
+    hold the reader's RowWarning entries too: they are reported as warnings.
     """
     from .import_batches import BatchWriter
 
-    report = ImportReport(errors=list(errors))
-    writer = BatchWriter(report, publish, user)
+    report = ImportReport(
+        errors=[e for e in errors if not isinstance(e, RowWarning)],
+        warnings=[e for e in errors if isinstance(e, RowWarning)],
+    )
+    writer = BatchWriter(report, publish, user, source)
     with transaction.atomic():
         try:
             # The search index is refreshed once, for every touched organization.
@@ -1087,10 +1216,15 @@ def import_records(records, *, publish=False, dry_run=False, errors=(), progress
     return report
 
 
-def import_file(name, data, **kwargs):
-    """Read and import a file; an unreadable file is one error in the report."""
+def import_file(name, data, source=None, **kwargs):
+    """Read and import a file; an unreadable file is one error in the report.
+
+    The publisher's ids are kept under `source`, by default the file's name.
+    """
     try:
         records, errors = read_file(name, data)
     except ImportFileError as exc:
         return ImportReport(errors=[RowError(_("File"), "", str(exc))])
-    return import_records(records, errors=errors, **kwargs)
+    return import_records(
+        records, errors=errors, source=name if source is None else source, **kwargs
+    )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import indexing
-from .models import OrganizationRedirect, Report, Status, Suggestion
+from .models import OrganizationRedirect, Report, SourceId, Status, Suggestion
 from .publishing import PUBLISH_REFUSED, may_move
 
 FILLED_FROM_DUPLICATE = ["alternate_name", "description", "website", "email", "year_founded"]
@@ -43,6 +43,8 @@ def _merge(survivor, duplicate):
     Report.objects.filter(organization=duplicate).update(organization=survivor)
     Suggestion.objects.filter(organization=duplicate).update(organization=survivor)
     OrganizationRedirect.objects.filter(organization=duplicate).update(organization=survivor)
+    # The duplicate's ids at other publishers now stand for the survivor.
+    SourceId.objects.filter(organization=duplicate).update(organization=survivor)
     survivor.kinds.add(*duplicate.kinds.all())
     for name in FILLED_FROM_DUPLICATE:
         if not getattr(survivor, name) and getattr(duplicate, name):

@@ -707,6 +707,14 @@ class Service(Listing):
         blank=True,
         help_text=_("For opening hours, e.g. America/New_York. Empty means the site's time zone."),
     )
+    hours_note = models.TextField(
+        _("other hours"),
+        blank=True,
+        help_text=_(
+            "Hours that are not the same every week, in plain words, e.g. “First Monday of "
+            "the month, 9:00–12:00”. Shown with the weekly hours."
+        ),
+    )
     locations = models.ManyToManyField(
         "Location",
         verbose_name=_("locations"),
@@ -1387,6 +1395,61 @@ class Report(Submission):
         Organization.objects.filter(pk=self.organization_id).update(needs_review=True)
         self._handle(user, Moderation.ACCEPTED, note)
         self.save()
+
+
+class SourceId(models.Model):
+    """Another publisher's id for one of our listings, so its next file updates that listing.
+
+    `source` names the publisher: the import's --source, by default the file's
+    name, or the address a sync reads. Each of our rows may carry ids from
+    several sources, and one source's id stands for one row.
+    """
+
+    class Kind(models.TextChoices):
+        ORGANIZATION = "organization", _("organization")
+        SERVICE = "service", _("service")
+        LOCATION = "location", _("location")
+
+    source = models.CharField(_("source"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    external_id = models.CharField(_("their id"), max_length=255)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="source_ids"
+    )
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="source_ids"
+    )
+    location = models.ForeignKey(
+        "Location", null=True, blank=True, on_delete=models.CASCADE, related_name="source_ids"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("source id")
+        verbose_name_plural = _("source ids")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "kind", "external_id"], name="sourceid_one_row_per_id"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="organization", organization__isnull=False)
+                    & Q(service__isnull=True, location__isnull=True)
+                )
+                | (
+                    Q(kind="service", service__isnull=False)
+                    & Q(organization__isnull=True, location__isnull=True)
+                )
+                | (
+                    Q(kind="location", location__isnull=False)
+                    & Q(organization__isnull=True, service__isnull=True)
+                ),
+                name="sourceid_points_at_its_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source}: {self.external_id}"
 
 
 class PendingImportQuerySet(models.QuerySet):

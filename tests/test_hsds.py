@@ -141,7 +141,11 @@ def test_the_full_service_sample_imports_with_everything_it_carries(hsds_dir, db
     assert service.languages.filter(code="ur").exists()
     # The sample's unknown taxonomy term is kept, with its own taxonomy.
     assert TaxonomyTerm.objects.filter(code="code", taxonomy="taxonomy").exists()
-    assert Schedule.objects.filter(service=service, weekday=3).exists()
+    # Its schedule (valid in 2005 only, three times, weeks 41 and 42...) is no weekly
+    # hours: a note and a warning, not Thursday and Friday rows every week.
+    assert not Schedule.objects.filter(service=service).exists()
+    assert service.hours_note.startswith("Every week, on Thursday, Friday, on day 2,3,4")
+    assert "schedules[0]" in {w.column for w in report.warnings}
     assert service.locations.filter(city="MyCity", state="MyState").exists()
     assert service.phones.filter(extension="100").exists()
     assert service.fee == "paid"

@@ -25,7 +25,11 @@ def listing_actions(organization):
         "visit": [
             s
             for s in services
-            if s.hours_status[0] or s.appointment_only or s.schedules.all() or s.required_documents
+            if s.hours_status[0]
+            or s.appointment_only
+            or s.schedules.all()
+            or s.hours_note
+            or s.required_documents
         ],
         "call": call,
         "text": text,

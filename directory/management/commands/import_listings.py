@@ -33,16 +33,27 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Check the file and report, but write nothing."
         )
         parser.add_argument(
+            "--source",
+            help=(
+                "Who publishes the file, so their ids find the same listings next time "
+                "(default: the file's name). Give the same source to every file of one publisher."
+            ),
+        )
+        parser.add_argument(
             "--publish",
             action="store_true",
             help="Publish the imported listings (default: drafts).",
         )
 
     @no_translations
-    def handle(self, *args, path, dry_run=False, publish=False, verbosity=1, **options):
+    def handle(
+        self, *args, path, dry_run=False, publish=False, source=None, verbosity=1, **options
+    ):
         path = Path(path)
         if is_package(path):
-            return self._package(path, dry_run, publish, verbosity)
+            return self._package(
+                path, dry_run, publish, path.name if source is None else source, verbosity
+            )
         try:
             # Read as a stream: a large file is never held whole in memory.
             with path.open("rb") as data:
@@ -53,7 +64,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         bar = ProgressBar("Importing", len(records), stream=self.stderr._out)
         report = import_records(
-            records, publish=publish, dry_run=dry_run, errors=errors, progress=bar.advance
+            records,
+            publish=publish,
+            dry_run=dry_run,
+            errors=errors,
+            progress=bar.advance,
+            source=path.name if source is None else source,
         )
         bar.finish()
         if verbosity >= 2:
@@ -62,11 +78,13 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{outcome.source}: {outcome.action} {outcome.model} “{outcome.name}”{matched}"
                 )
+        for warning in report.warnings:
+            self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
         for error in report.errors:
             self.stderr.write(str(error))
         summary = (
             f"{len(report.created)} created, {len(report.updated)} updated, "
-            f"{len(report.errors)} errors"
+            f"{len(report.errors)} errors, {len(report.warnings)} warnings"
         )
         if report.errors:
             raise CommandError(f"Nothing was imported: {summary}.")
@@ -75,14 +93,14 @@ class Command(BaseCommand):
         else:
             self.stdout.write(self.style.SUCCESS(f"Imported: {summary}."))
 
-    def _package(self, path, dry_run, publish, verbosity):
+    def _package(self, path, dry_run, publish, source, verbosity):
         """Import a package; say what became of each file and row, then as for a file."""
         try:
             if path.is_dir():
-                report = import_package(path, publish=publish, dry_run=dry_run)
+                report = import_package(path, publish=publish, dry_run=dry_run, source=source)
             else:
                 with path.open("rb") as data:
-                    report = import_package(data, publish=publish, dry_run=dry_run)
+                    report = import_package(data, publish=publish, dry_run=dry_run, source=source)
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
         for note in report.files:
