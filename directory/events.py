@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .models import Repeat
+from .models import Event, Language, Location, Repeat
 
 # A repeating event is looked at this far ahead at most.
 HORIZON_DAYS = 366
@@ -169,3 +169,46 @@ def with_next_dates(events, now=None, start=None, end=None, count=3):
             listed.append(event)
     listed.sort(key=lambda e: (e.upcoming[0].start, e.title))
     return listed
+
+
+def offered_languages():
+    """The languages public upcoming events are given in (the /events/ language choices)."""
+    return Language.objects.filter(events__in=Event.objects.public().upcoming()).distinct()
+
+
+def search(queryset, data, now=None):
+    """The events of `queryset` matching the /events/ filters, with their next dates.
+
+    `data` is the form's cleaned data (the valid fields only). Returns
+    (events, notices). Near a place: events at a location within the
+    radius of it, measured to the location's search point (a decoy for a
+    confidential place, as in the directory search).
+    """
+    from . import geo
+
+    notices = []
+    events = queryset.upcoming()
+    if data.get("type"):
+        events = events.filter(event_type__in=data["type"])
+    if data.get("language"):
+        events = events.filter(languages__code=data["language"])
+    if data.get("online"):
+        events = events.filter(online=True)
+    if data.get("free"):
+        events = events.filter(is_free=True)
+    if data.get("near"):
+        point = geo.locate(data["near"])
+        if point is None:
+            notices.append(_("We could not find that place. Try a ZIP code."))
+        else:
+            miles = data.get("radius") or 25
+            nearby = (
+                Location.objects.within(geo.bounding_box(point, miles))
+                .with_distance(point)
+                .filter(distance__lte=miles)
+            )
+            events = events.filter(location__in=nearby.values("pk"))
+    found = with_next_dates(
+        events.distinct().for_listing(), now, start=data.get("start"), end=data.get("end")
+    )
+    return found, notices
