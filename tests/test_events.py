@@ -590,3 +590,35 @@ def test_the_csv_is_formula_safe_and_follows_the_search(client, listed):
     forum = next(row for row in rows if row["title"] == "Town forum")
     assert (forum["cost"], forum["free"], forum["place"]) == ("$5", "no", "Fresno, CA")
     assert "curator" not in text
+
+
+def test_the_organization_page_query_count_does_not_grow_with_events(
+    client, django_assert_max_num_queries
+):
+    org = make_organization()
+    make_event(org, languages=["es"])
+    client.get(org.get_absolute_url())
+    with django_assert_max_num_queries(16) as few:
+        client.get(org.get_absolute_url())
+    for _n in range(6):
+        cancel(make_event(org, languages=["es", "en"]), date.today() + timedelta(days=7))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(org.get_absolute_url()).status_code == 200
+
+
+def test_load_demo_makes_sample_events_dated_from_today(client, settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = False
+    call_command("load_demo", verbosity=0)
+    samples = Event.objects.filter(title__startswith="Sample:")
+    assert samples.count() == 6
+    assert all(events.occurrences(event) for event in samples)
+    assert samples.filter(visibility=Visibility.PARTNERS).count() == 1
+    assert samples.filter(location__is_confidential=True).exists()
+    assert samples.filter(online=True).exists() and samples.exclude(repeat=Repeat.NONE).exists()
+    html = client.get("/events/").content.decode()
+    assert "Sample: DACA renewal clinic" in html
+    assert "Rapid-response volunteer training" not in html
+    call_command("load_demo", verbosity=0)  # again: the same rows, not new ones
+    assert Event.objects.filter(title__startswith="Sample:").count() == 6
