@@ -1664,6 +1664,12 @@ class EventQuerySet(ListingQuerySet):
             return self.public()
         return self.published().filter(organization__status=Status.PUBLISHED)
 
+    def partners_only(self):
+        """Events hidden from the public by their own or their organization's visibility."""
+        return self.filter(
+            Q(visibility=Visibility.PARTNERS) | Q(organization__visibility=Visibility.PARTNERS)
+        )
+
     def upcoming(self, today=None):
         """Events that may still have a date on or after `today` (events.py finds which).
 

@@ -475,7 +475,9 @@ def partner_listings(request):
     organizations = Organization.objects.visible_to(request.user).filter(
         visibility=Visibility.PARTNERS
     )
-    return render(request, "directory/partner_listings.html", {"organizations": organizations})
+    upcoming = Event.objects.visible_to(request.user).partners_only().upcoming().for_listing()
+    context = {"organizations": organizations, "upcoming_events": events.with_next_dates(upcoming)}
+    return render(request, "directory/partner_listings.html", context)
 
 
 EXPORT_TYPES = {

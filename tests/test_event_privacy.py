@@ -164,3 +164,13 @@ def test_the_pages_are_the_same_once_the_hidden_events_are_gone(client, world):
         event.delete()
     after = {url: _body(client.get(url)) for url in urls}
     assert before == after
+
+
+def test_the_partner_view_lists_partners_only_events(client, world):
+    _org, shown, hidden = world
+    user = User.objects.create_user("pat", password="x")
+    user.groups.add(Group.objects.get(name="Partners"))
+    client.force_login(user)
+    html = client.get("/partners/").content.decode()
+    assert "Zorblatt clinic" in html and "Fennimorph clinic" in html
+    assert "Quibbleford" not in html and shown.title not in html
