@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -129,8 +131,6 @@ def next_occurrence(event, now=None, start=None, end=None):
 
 def repeat_description(event):
     """The rule in words: "Every week on Tuesday", "Every month on the 2nd Tuesday"."""
-    from django.utils.dates import WEEKDAYS
-
     weekday = WEEKDAYS[event.starts_on.weekday()]
     if event.repeat == Repeat.WEEKLY:
         text = _("Every week on %(weekday)s") % {"weekday": weekday}
@@ -147,8 +147,6 @@ def repeat_description(event):
     else:
         return ""
     if event.repeat_until:
-        from django.utils.formats import date_format
-
         text = _("%(rule)s, until %(date)s") % {
             "rule": text,
             "date": date_format(event.repeat_until, "DATE_FORMAT"),

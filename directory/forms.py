@@ -85,7 +85,3 @@ class EventSearchForm(forms.Form):
         if start and end and end < start:
             self.add_error("end", _("The end of the range is before its start."))
         return cleaned
-
-    def query_string(self):
-        """The filters in use, for the calendar feed and the CSV of the same search."""
-        return self.data.urlencode() if hasattr(self.data, "urlencode") else ""
