@@ -598,6 +598,8 @@ def search_sheet(request):
     listed = outreach.in_screen_order(filterset, chunk_size=exports.SHEET_LIMIT + 1)
     with closing(listed):  # the sheet stops early: end the export's snapshot now
         groups, truncated = exports.resource_sheet(listed)
+    services = [e.service for _name, entries in groups for e in entries if e.service]
+    listing_translations.show_in(get_language(), services=services)
     context = {
         "groups": groups,
         "truncated": truncated,

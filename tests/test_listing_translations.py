@@ -148,3 +148,10 @@ def test_a_curator_adds_a_translation_in_the_admin_and_history_keeps_it(curator_
     assert r.status_code == 200
     assert "Lần thứ hai" in r.content.decode()
     assert service.translations.filter(language="vi").count() == 1
+
+
+def test_the_printable_sheet_names_the_service_in_the_readers_language(client, clinic):
+    sheet = _page(client, "/ko/search/sheet/")
+    assert KOREAN_SERVICE in sheet
+    sheet = _page(client, "/search/sheet/")
+    assert KOREAN_SERVICE not in sheet and "Deportation defense" in sheet
