@@ -42,6 +42,8 @@ from .merging import merge_organizations
 from .models import (
     Closure,
     DetentionFacility,
+    Event,
+    EventCancellation,
     Language,
     Location,
     Moderation,
@@ -151,10 +153,9 @@ class ListingForm(forms.ModelForm):
         """Refuse the save if the user may not make the listing what it would become."""
         if self.user is None:
             return
-        names = [
-            "status",
-            "visibility" if isinstance(self.instance, Organization) else "organization",
-        ]
+        # An organization has a visibility, a service an organization, an event both.
+        own = {f.name for f in self.instance._meta.concrete_fields}
+        names = ["status", *(n for n in ("visibility", "organization") if n in own)]
         new = {}
         for name in names:
             if name in self.fields:
@@ -793,6 +794,77 @@ class ServiceAdmin(ServiceExportMixin, ListingAdmin):
         if db_field.name == "populations":
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class EventCancellationInline(admin.TabularInline):
+    model = EventCancellation
+    extra = 0
+
+
+@admin.register(Event)
+class EventAdmin(ListingAdmin):
+    list_display = ["title", "organization", "event_type", "starts_on", "repeat", "status"]
+    list_filter = ["status", "visibility", "event_type", "repeat", "online", "is_free"]
+    list_select_related = ["organization"]
+    search_fields = ["title", "organization__name", "description"]
+    autocomplete_fields = ["organization", "languages"]
+    date_hierarchy = "starts_on"
+    inlines = [EventCancellationInline]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["organization", "service", "event_type", "title", "description"]},
+        ),
+        (
+            _("When"),
+            {
+                "fields": [
+                    ("starts_on", "start_time", "end_time"),
+                    "time_zone",
+                    ("repeat", "repeat_interval", "repeat_until"),
+                ]
+            },
+        ),
+        (
+            _("Where"),
+            {"fields": ["location", ("online", "online_url")]},
+        ),
+        (
+            _("Taking part"),
+            {
+                "fields": [
+                    "languages",
+                    ("is_free", "fee_note"),
+                    "registration",
+                    "registration_url",
+                    "accessibility",
+                ]
+            },
+        ),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    "status",
+                    "visibility",
+                    ("last_verified_on", "verified_by"),
+                    "curator_notes",
+                    ("created_at", "updated_at"),
+                    "loaded_version",
+                ]
+            },
+        ),
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Editing an event: offer only its organization's locations and services.
+        if db_field.name in ("location", "service"):
+            object_id = request.resolver_match.kwargs.get("object_id")
+            event = Event.objects.filter(pk=object_id).first() if object_id else None
+            if event:
+                model = Location if db_field.name == "location" else Service
+                kwargs["queryset"] = model.objects.filter(organization=event.organization_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Location)

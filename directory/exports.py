@@ -729,3 +729,59 @@ def resource_sheet(organizations, limit=SHEET_LIMIT):
         if truncated:
             break
     return [groups[key] for key in sorted(groups)], truncated
+
+
+EVENT_HEADER = [
+    "title",
+    "organization",
+    "type",
+    "next_date",
+    "start_time",
+    "end_time",
+    "time_zone",
+    "repeats",
+    "place",
+    "online",
+    "online_link",
+    "languages",
+    "free",
+    "cost",
+    "how_to_register",
+    "registration_page",
+    "accessibility",
+    "page",
+]
+
+
+def event_rows(events, absolute_url):
+    """Rows (the header first) of public events for outreach: public fields only.
+
+    `events` carry their `upcoming` dates (events.with_next_dates); the next
+    date is the first not cancelled. A confidential place is its city.
+    """
+    from .calendars import place_text
+    from .events import repeat_description
+
+    yield EVENT_HEADER
+    for event in events:
+        nxt = next((o for o in event.upcoming if not o.cancelled), None)
+        yield [
+            event.title,
+            event.organization.name,
+            event.get_event_type_display(),
+            nxt.date.isoformat() if nxt else "",
+            hours_minutes(event.start_time),
+            hours_minutes(event.end_time),
+            event.time_zone,
+            repeat_description(event),
+            place_text(event),
+            event.online,
+            event.online_url,
+            LIST_SEPARATOR.join(language.code for language in event.languages.all()),
+            event.is_free,
+            event.fee_note,
+            event.registration,
+            event.registration_url,
+            event.accessibility,
+            absolute_url(event.get_absolute_url()),
+        ]

@@ -1,7 +1,9 @@
 from django import forms
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from .models import Report, ReportReason, Suggestion
+from .filters import DEFAULT_RADIUS, RADIUS_CHOICES
+from .models import EventType, Report, ReportReason, Suggestion
 from .spam import SpamDefences
 
 
@@ -35,3 +37,51 @@ class ReportForm(SpamDefences, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = ReportReason.choices  # no empty "-----" radio
+
+
+class EventSearchForm(forms.Form):
+    """The /events/ filters, read from the query string (the page works without JavaScript)."""
+
+    type = forms.MultipleChoiceField(
+        label=_("Type of event"),
+        choices=EventType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    near = forms.CharField(
+        label=_("Near (ZIP code or place)"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    radius = forms.TypedChoiceField(
+        label=_("Within"),
+        choices=RADIUS_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=DEFAULT_RADIUS,
+        initial=DEFAULT_RADIUS,
+    )
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    online = forms.BooleanField(label=_("Online only"), required=False)
+    free = forms.BooleanField(label=_("Free only"), required=False)
+
+    def __init__(self, *args, languages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only languages public events are given in: the list gives nothing hidden away.
+        self.fields["language"].choices = [("", _("Any language"))] + [
+            (language.code, language.display_name) for language in languages
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end of the range is before its start."))
+        return cleaned

@@ -21,6 +21,8 @@ PUBLIC_PAGES = {
     "directory:search-sheet",
     "directory:who-can-help",
     "directory:organization-detail",
+    "directory:events",
+    "directory:event-detail",
     # The QR code of one of these pages; a partners-only page's is no-store (views.share_qr).
     "directory:share-qr",
     "sitemap",
@@ -41,7 +43,7 @@ PUBLIC_PAGES = {
 }
 # A signed-in partner sees partners-only listings here, at the same address:
 # a shared cache must tell the two apart (and a private response is never shared).
-VARY_BY_COOKIE = {"directory:organization-detail"}
+VARY_BY_COOKIE = {"directory:organization-detail", "directory:event-detail"}
 
 
 def signed_in(request):

@@ -1693,3 +1693,271 @@ class SearchSynonym(CleanTextMixin, models.Model):
         errors = synonyms.problems(self)
         if errors:
             raise ValidationError(errors)
+
+
+class EventType(models.TextChoices):
+    WORKSHOP = "workshop", _("Workshop")
+    LEGAL_CLINIC = "legal_clinic", _("Legal clinic")
+    CONSULTATION_DAY = "consultation_day", _("Consultation day")
+    FORUM = "forum", _("Community forum")
+    SUPPORT_GROUP = "support_group", _("Support group")
+    TRAINING = "training", _("Training")
+    OTHER = "other", _("Other event")
+
+
+class Repeat(models.TextChoices):
+    NONE = "none", _("Does not repeat")
+    WEEKLY = "weekly", _("Every week")
+    EVERY_N_WEEKS = "weeks", _("Every few weeks")
+    MONTHLY_WEEKDAY = "monthly", _("Every month, on the same weekday")
+
+
+class EventQuerySet(ListingQuerySet):
+    def public(self):
+        """Published events, open to everyone, of published organizations open to everyone."""
+        return self.published().filter(
+            visibility=Visibility.PUBLIC,
+            organization__status=Status.PUBLISHED,
+            organization__visibility=Visibility.PUBLIC,
+        )
+
+    def visible_to(self, user):
+        """Published events this visitor may see: partners also see partners-only ones."""
+        if not is_partner(user):
+            return self.public()
+        return self.published().filter(organization__status=Status.PUBLISHED)
+
+    def partners_only(self):
+        """Events hidden from the public by their own or their organization's visibility."""
+        return self.filter(
+            Q(visibility=Visibility.PARTNERS) | Q(organization__visibility=Visibility.PARTNERS)
+        )
+
+    def upcoming(self, today=None):
+        """Events that may still have a date on or after `today` (events.py finds which).
+
+        A cheap prefilter in SQL: a one-off event from today on, a repeating
+        one whose repeats have not ended.
+        """
+        today = today or timezone.localdate()
+        return self.filter(
+            Q(repeat=Repeat.NONE, starts_on__gte=today - timedelta(days=1))
+            | (
+                ~Q(repeat=Repeat.NONE)
+                & (Q(repeat_until__isnull=True) | Q(repeat_until__gte=today - timedelta(days=1)))
+            )
+        )
+
+    def for_listing(self):
+        """What event lists and calendars show, loaded in a fixed number of queries."""
+        return self.select_related("organization", "location").prefetch_related(
+            "languages", "cancellations"
+        )
+
+
+def _site_time_zone():
+    return settings.TIME_ZONE
+
+
+def _valid_time_zone(name):
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(_("Unknown time zone.")) from None
+
+
+class Event(Listing):
+    """A workshop, clinic or forum of an organization, once or repeating.
+
+    Dates and times are the organization's wall-clock time in `time_zone`:
+    a weekly 6 pm clinic stays at 6 pm across daylight saving.
+    directory/events.py turns the rule into dates.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    service = models.ForeignKey(
+        Service,
+        verbose_name=_("service"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        help_text=_("Optional: the organization's service this event belongs to."),
+    )
+    event_type = models.CharField(
+        _("type of event"), max_length=20, choices=EventType.choices, default=EventType.WORKSHOP
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    languages = models.ManyToManyField(
+        Language,
+        verbose_name=_("languages"),
+        blank=True,
+        related_name="events",
+        help_text=_("The languages the event is given in, interpreters included."),
+    )
+    starts_on = models.DateField(
+        _("date"), help_text=_("The date of the event, or of its first time when it repeats.")
+    )
+    start_time = models.TimeField(_("starts at"))
+    end_time = models.TimeField(_("ends at"))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=50,
+        default=_site_time_zone,
+        validators=[_valid_time_zone],
+        help_text=_("Where the times are read, e.g. America/Los_Angeles."),
+    )
+    repeat = models.CharField(
+        _("repeats"), max_length=10, choices=Repeat.choices, default=Repeat.NONE
+    )
+    repeat_interval = models.PositiveSmallIntegerField(
+        _("every how many weeks"),
+        default=2,
+        validators=[MinValueValidator(2), MaxValueValidator(12)],
+        help_text=_("Only for “Every few weeks”."),
+    )
+    repeat_until = models.DateField(
+        _("repeats until"),
+        null=True,
+        blank=True,
+        help_text=_("The last day it may take place. Empty: until further notice."),
+    )
+    location = models.ForeignKey(
+        Location,
+        verbose_name=_("place"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        help_text=_(
+            "One of the organization's locations. A confidential location shows only "
+            "its city, as everywhere else."
+        ),
+    )
+    online = models.BooleanField(_("online"), default=False)
+    online_url = models.URLField(
+        _("link to join"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown publicly. Leave empty if people get the link when they register."),
+    )
+    is_free = models.BooleanField(_("free"), default=True)
+    fee_note = models.CharField(
+        _("cost"), max_length=300, blank=True, help_text=_("E.g. “$20, waived on request”.")
+    )
+    registration = models.TextField(
+        _("how to register"), blank=True, help_text=_("Empty: no registration needed.")
+    )
+    registration_url = models.URLField(_("registration page"), max_length=300, blank=True)
+    accessibility = models.TextField(
+        _("accessibility"),
+        blank=True,
+        help_text=_("Step-free access, interpretation, childcare, captions, etc."),
+    )
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+        help_text=_(
+            "“Partners only” events are shown to signed-in partner organizations and never "
+            "to the public, in calendars, exports or sitemaps. An event of a partners-only "
+            "organization is never public either."
+        ),
+    )
+
+    objects = EventQuerySet.as_manager()
+    history = History(m2m_fields=[languages], excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["starts_on", "start_time", "title"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        permissions = [("publish_event", _("Can publish, unpublish and archive events"))]
+        constraints = [
+            _status_constraint("event"),
+            models.CheckConstraint(
+                condition=Q(visibility__in=Visibility.values), name="event_visibility_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(event_type__in=EventType.values), name="event_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(repeat__in=Repeat.values), name="event_repeat_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="event_ends_after_start"
+            ),
+        ]
+        indexes = [
+            # EventQuerySet.public().upcoming(): every events page and calendar.
+            models.Index(fields=["status", "starts_on"], name="event_status_start_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("directory:event-detail", kwargs={"pk": self.pk})
+
+    @property
+    def tz(self):
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def repeats(self):
+        return self.repeat != Repeat.NONE
+
+    def clean(self):
+        errors = {}
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            errors["end_time"] = _("The event must end after it starts, on the same day.")
+        if self.location_id and self.location.organization_id != self.organization_id:
+            errors["location"] = _("Choose one of this organization's locations.")
+        if self.service_id and self.service.organization_id != self.organization_id:
+            errors["service"] = _("Choose one of this organization's services.")
+        if not self.location_id and not self.online:
+            errors["location"] = _("Choose a place, or tick “online”.")
+        if self.online_url and not self.online:
+            errors["online"] = _("Tick “online” for an event with a link to join.")
+        if self.repeat_until and self.starts_on and self.repeat_until < self.starts_on:
+            errors["repeat_until"] = _("The repeats cannot end before the first date.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class EventCancellation(CleanTextMixin, models.Model):
+    """One date of an event that will not take place."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="cancellations"
+    )
+    date = models.DateField(_("date"))
+    note = models.CharField(
+        _("note"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown publicly, e.g. “Moved to the following Tuesday”."),
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("cancelled date")
+        verbose_name_plural = _("cancelled dates")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "date"], name="event_cancellation_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.event} ({self.date})"

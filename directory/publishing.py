@@ -15,7 +15,7 @@ that could break it (docs/architecture.md, "One rule, one place"):
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import CURATOR_STATUSES, Organization, Phone, Service, Status, Visibility
+from .models import CURATOR_STATUSES, Event, Organization, Phone, Service, Status, Visibility
 
 PUBLISH_REFUSED = _(
     "Only publishers can publish, unpublish or archive listings, or change who can see them."
@@ -35,7 +35,15 @@ def stored_state(listing):
 
     A listing not saved yet starts as a draft open to everyone (a service:
     with its organization's visibility and no organization yet).
+    An event has a visibility of its own.
     """
+    if isinstance(listing, Event):
+        row = (
+            Event._base_manager.filter(pk=listing.pk)
+            .values_list("status", "visibility", "organization_id")
+            .first()
+        )
+        return row or (Status.DRAFT, Visibility.PUBLIC, None)
     if isinstance(listing, Service):
         row = (
             Service._base_manager.filter(pk=listing.pk)
@@ -65,8 +73,8 @@ def may_move(user, listing, status=None, visibility=None, organization=None, sto
     instance's attributes: a form's instance can be a historical version or
     already carry the new values. None means "unchanged". A service has its
     organization's visibility, so for a service pass the `organization` it
-    will belong to; moving a published service elsewhere is a publisher's
-    decision too. `stored` is stored_state(listing), if already read. `user`
+    will belong to; moving a published service (or event) elsewhere is a
+    publisher's decision too. `stored` is stored_state(listing), if already read. `user`
     is None only for the operator at the command line.
     """
     if user is None or can_publish(user, type(listing)):
@@ -74,9 +82,10 @@ def may_move(user, listing, status=None, visibility=None, organization=None, sto
     old_status, old_visibility, old_organization = stored or stored_state(listing)
     new_status = status or old_status
     new_visibility = visibility or old_visibility
-    if isinstance(listing, Service) and organization is not None:
+    if isinstance(listing, Service | Event) and organization is not None:
         organization_id = getattr(organization, "pk", organization)
-        new_visibility = _visibility_of(organization_id)
+        if isinstance(listing, Service):
+            new_visibility = _visibility_of(organization_id)
         if old_organization is not None and organization_id != old_organization:
             if not {old_status, new_status} <= CURATOR_STATUSES:
                 return False

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Organization
+from .models import Event, Organization
 
 
 class OrganizationSitemap(Sitemap):
@@ -18,15 +18,29 @@ class OrganizationSitemap(Sitemap):
         return organization.updated_at
 
 
+class EventSitemap(Sitemap):
+    """Public events with dates to come (never partners-only or unpublished ones)."""
+
+    i18n = True
+    alternates = True
+    changefreq = "daily"
+
+    def items(self):
+        return Event.objects.public().upcoming().only("pk", "updated_at").order_by("pk")
+
+    def lastmod(self, event):
+        return event.updated_at
+
+
 class PageSitemap(Sitemap):
     i18n = True
     alternates = True
 
     def items(self):
-        return ["directory:home", "directory:search", "directory:who-can-help"]
+        return ["directory:home", "directory:search", "directory:events", "directory:who-can-help"]
 
     def location(self, name):
         return reverse(name)
 
 
-SITEMAPS = {"organizations": OrganizationSitemap, "pages": PageSitemap}
+SITEMAPS = {"organizations": OrganizationSitemap, "events": EventSitemap, "pages": PageSitemap}

@@ -1,4 +1,4 @@
-"""schema.org JSON-LD for an organization page: public fields only.
+"""schema.org JSON-LD for organization and event pages: public fields only.
 
 A confidential location contributes its city and state, never its street
 address or coordinates.
@@ -72,4 +72,46 @@ def organization_json_ld(organization, request):
             }
             for s in services
         ]
+    return json.dumps(data, ensure_ascii=False).translate(_ESCAPES)
+
+
+def event_json_ld(event, occurrence, request):
+    """schema.org Event for an event's page, at its next date (`occurrence`, or None)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "url": request.build_absolute_uri(event.get_absolute_url()),
+        "isAccessibleForFree": event.is_free,
+        "organizer": {
+            "@type": "Organization",
+            "name": event.organization.name,
+            "url": request.build_absolute_uri(event.organization.get_absolute_url()),
+        },
+    }
+    if event.description:
+        data["description"] = event.description
+    if occurrence is not None:
+        data["startDate"] = occurrence.start.isoformat()
+        data["endDate"] = occurrence.end.isoformat()
+        data["eventStatus"] = (
+            "https://schema.org/EventCancelled"
+            if occurrence.cancelled
+            else "https://schema.org/EventScheduled"
+        )
+    places = []
+    if event.location_id:
+        places.append(_place(event.location))
+    if event.online:
+        virtual = {"@type": "VirtualLocation"}
+        if event.online_url:
+            virtual["url"] = event.online_url
+        places.append(virtual)
+    if places:
+        data["location"] = places[0] if len(places) == 1 else places
+    mode = "Mixed" if len(places) == 2 else ("Online" if event.online else "Offline")
+    data["eventAttendanceMode"] = f"https://schema.org/{mode}EventAttendanceMode"
+    languages = [language.code for language in event.languages.all()]
+    if languages:
+        data["inLanguage"] = languages
     return json.dumps(data, ensure_ascii=False).translate(_ESCAPES)

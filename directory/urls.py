@@ -17,6 +17,14 @@ urlpatterns = [
     path("o/<slug:slug>/", views.organization_detail, name="organization-detail"),
     path("o/<slug:slug>/report/", views.report_problem, name="organization-report"),
     path("o/<slug:slug>/report/thanks/", views.report_thanks, name="report-thanks"),
+    path(
+        "o/<slug:slug>/events.ics", views.organization_events_feed, name="organization-events-feed"
+    ),
+    path("events/", views.event_list, name="events"),
+    path("events/calendar.ics", views.events_feed, name="events-feed"),
+    path("events/export.csv", views.events_export, name="events-export"),
+    path("events/<uuid:pk>/", views.event_detail, name="event-detail"),
+    path("events/<uuid:pk>/event.ics", views.event_ics, name="event-ics"),
     path("suggest/", views.suggest, name="suggest"),
     path("suggest/thanks/", views.suggest_thanks, name="suggest-thanks"),
     path("partners/", views.partner_listings, name="partner-listings"),

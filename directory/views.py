@@ -24,7 +24,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import (
+    calendars,
     choices,
+    events,
     exports,
     facets,
     hotlines,
@@ -38,8 +40,9 @@ from . import (
     share,
 )
 from .filters import DirectoryFilter
-from .forms import ReportForm, SuggestionForm
+from .forms import EventSearchForm, ReportForm, SuggestionForm
 from .models import (
+    Event,
     Organization,
     OrganizationRedirect,
     Service,
@@ -49,9 +52,13 @@ from .models import (
 )
 from .notifications import notify_curators
 from .spam import allow_submission
-from .structured_data import organization_json_ld
+from .structured_data import event_json_ld, organization_json_ld
 
 RESULTS_PER_PAGE = 20
+# How many upcoming events the home page and an organization's page show.
+HOME_EVENTS = 3
+ORGANIZATION_EVENTS = 5
+ICS_TYPE = "text/calendar; charset=utf-8"
 
 
 def _with_hours(services, now):
@@ -143,10 +150,14 @@ def home(request):
             return response
     # The same for every visitor until a listing changes (directory/recent.py).
     choices.sync()
+    upcoming = events.with_next_dates(Event.objects.public().upcoming().for_listing(), count=1)
     return render(
         request,
         "directory/home.html",
-        {"hotlines": recent.answer(("hotlines",), hotlines.twenty_four_hour_lines)},
+        {
+            "hotlines": recent.answer(("hotlines",), hotlines.twenty_four_hour_lines),
+            "upcoming_events": upcoming[:HOME_EVENTS],
+        },
     )
 
 
@@ -278,8 +289,18 @@ def organization_detail(request, slug):
     shows_original = listing_translations.show_in(
         get_language(), [organization], organization.public_services
     )
+    upcoming = Event.objects.visible_to(request.user).filter(organization=organization)
     context = {
         "organization": organization,
+        "upcoming_events": events.with_next_dates(upcoming.upcoming().for_listing(), count=1)[
+            :ORGANIZATION_EVENTS
+        ],
+        # The feed is public events only: none for a partners-only organization.
+        "events_feed": None
+        if partners_only
+        else calendars.webcal_url(
+            request, reverse("directory:organization-events-feed", args=[organization.slug])
+        ),
         "shows_original": shows_original,
         "original_language": get_language_info(settings.LANGUAGE_CODE)["name_translated"],
         # Structured data is for search engines: never for partners-only listings.
@@ -290,6 +311,111 @@ def organization_detail(request, slug):
     if partners_only:
         # Never kept by a shared cache or the browser's history cache.
         patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _event_search(request):
+    """The /events/ form bound to the query string, and the public events it finds."""
+    form = EventSearchForm(request.GET or None, languages=events.offered_languages())
+    form.is_valid()  # an invalid field is left out; the others still filter
+    data = getattr(form, "cleaned_data", {})
+    found, notices = events.search(Event.objects.public(), data)
+    return form, found, notices
+
+
+@require_GET
+def event_list(request):
+    form, found, notices = _event_search(request)
+    paginator = Paginator(found, RESULTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query = query.urlencode()
+    feed = reverse("directory:events-feed") + (f"?{query}" if query else "")
+    context = {
+        "form": form,
+        "page": page,
+        "count": paginator.count,
+        "notices": notices,
+        "feed_url": calendars.webcal_url(request, feed),
+        "feed_download": feed,
+        "csv_url": reverse("directory:events-export") + (f"?{query}" if query else ""),
+    }
+    return render(request, "directory/event_list.html", context)
+
+
+def _visible_event(request, pk):
+    """The event if this visitor may see it (partners: partners-only ones too), else 404."""
+    event = Event.objects.visible_to(request.user).for_listing().filter(pk=pk).first()
+    if event is None:
+        raise Http404
+    partners_only = Visibility.PARTNERS in (event.visibility, event.organization.visibility)
+    return event, partners_only
+
+
+def _private_if(partners_only, response):
+    if partners_only:
+        # Never kept by a shared cache or the browser's history cache.
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+def event_detail(request, pk):
+    event, partners_only = _visible_event(request, pk)
+    dates = events.occurrences(event, limit=events.DETAIL_DATES)
+    upcoming = next((o for o in dates if not o.cancelled), None)
+    context = {
+        "event": event,
+        "dates": dates,
+        "repeat_text": events.repeat_description(event),
+        "place": calendars.place_text(event),
+        # Structured data is for search engines: never for partners-only events.
+        "json_ld": None
+        if partners_only
+        else event_json_ld(event, upcoming or (dates[0] if dates else None), request),
+        "ics_url": reverse("directory:event-ics", args=[event.pk]),
+    }
+    return _private_if(partners_only, render(request, "directory/event_detail.html", context))
+
+
+def _ics_response(body, filename):
+    response = HttpResponse(body, content_type=ICS_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+def event_ics(request, pk):
+    event, partners_only = _visible_event(request, pk)
+    body = calendars.calendar([event], request, event.title)
+    return _private_if(partners_only, _ics_response(body, "event.ics"))
+
+
+@require_GET
+def events_feed(request):
+    """All public upcoming events, or those of an /events/ search (its query string)."""
+    _form, found, _notices = _event_search(request)
+    body = calendars.calendar(found, request, _("Events") + f" · {settings.SITE_NAME}")
+    return _ics_response(body, "events.ics")
+
+
+@require_GET
+def organization_events_feed(request, slug):
+    organization = get_object_or_404(Organization.objects.public(), slug=slug)
+    found = events.with_next_dates(
+        Event.objects.public().filter(organization=organization).upcoming().for_listing()
+    )
+    return _ics_response(calendars.calendar(found, request, organization.name), "events.ics")
+
+
+@require_GET
+def events_export(request):
+    """The events of an /events/ search as CSV, for outreach lists (public fields only)."""
+    _form, found, _notices = _event_search(request)
+    rows = exports.event_rows(found, request.build_absolute_uri)
+    response = StreamingHttpResponse(exports.csv_chunks(rows), content_type=EXPORT_TYPES["csv"])
+    response["Content-Disposition"] = 'attachment; filename="events.csv"'
     return response
 
 
@@ -351,7 +477,9 @@ def partner_listings(request):
     organizations = Organization.objects.visible_to(request.user).filter(
         visibility=Visibility.PARTNERS
     )
-    return render(request, "directory/partner_listings.html", {"organizations": organizations})
+    upcoming = Event.objects.visible_to(request.user).partners_only().upcoming().for_listing()
+    context = {"organizations": organizations, "upcoming_events": events.with_next_dates(upcoming)}
+    return render(request, "directory/partner_listings.html", context)
 
 
 EXPORT_TYPES = {

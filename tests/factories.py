@@ -1,11 +1,13 @@
 """Tiny factories for test rows: only the fields a test cares about."""
 
 import itertools
-from datetime import time
+from datetime import date, time, timedelta
 
 from django.contrib.auth.models import Group, User
 
 from directory.models import (
+    Event,
+    EventCancellation,
     Language,
     Location,
     Organization,
@@ -95,3 +97,27 @@ def verified_login(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+def make_event(organization=None, title=None, status=Status.PUBLISHED, languages=(), **fields):
+    """A published one-off evening workshop a week from today, online unless given a place."""
+    organization = organization or make_organization()
+    fields.setdefault("starts_on", date.today() + timedelta(days=7))
+    fields.setdefault("start_time", time(18))
+    fields.setdefault("end_time", time(20))
+    fields.setdefault("time_zone", "America/Los_Angeles")
+    if "location" not in fields:
+        fields.setdefault("online", True)
+    event = Event.objects.create(
+        organization=organization,
+        title=title or f"Event {next(_seq)}",
+        status=status,
+        **fields,
+    )
+    for code in languages:
+        event.languages.add(make_language(code))
+    return event
+
+
+def cancel(event, day, note=""):
+    return EventCancellation.objects.create(event=event, date=day, note=note)

@@ -9,7 +9,7 @@ seed_roles() puts back the Curators and Publishers groups for the admin journeys
 
 import importlib
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -22,11 +22,14 @@ from directory.models import (
     OrganizationKind,
     PhoneType,
     PopulationServed,
+    Repeat,
     Schedule,
     Service,
     TaxonomyTerm,
 )
 from tests.factories import (
+    cancel,
+    make_event,
     make_location,
     make_organization,
     make_phone,
@@ -51,6 +54,7 @@ class Directory:
     first_service: Service
     matching: list = field(default_factory=list)
     others: list = field(default_factory=list)
+    event: object = None
 
 
 def seed_vocabularies():
@@ -125,4 +129,16 @@ def make_directory():
         _legal_aid(51, "Vietnamese Legal Services", languages=("vi", "en"))[0],
         _legal_aid(52, "Closed Today Law Office", open_now=False)[0],
     ]
+    # A weekly clinic at the first organization's place, with its second date cancelled.
+    directory.event = make_event(
+        first,
+        "Know your rights workshop",
+        location=first.locations.first(),
+        online=False,
+        repeat=Repeat.WEEKLY,
+        languages=["es", "en"],
+        registration="Call to save a seat.",
+    )
+    cancel(directory.event, directory.event.starts_on + timedelta(weeks=1), "Holiday")
+    make_event(first, "Online DACA renewal clinic", event_type="legal_clinic", languages=["es"])
     return directory

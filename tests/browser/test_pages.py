@@ -33,6 +33,8 @@ PAGES = {
     "empty-results": lambda directory: reverse("directory:search") + "?q=no+such+help+anywhere",
     "organization": lambda directory: directory.first.get_absolute_url(),
     "who-can-help": lambda directory: reverse("directory:who-can-help"),
+    "events": lambda directory: reverse("directory:events"),
+    "event": lambda directory: directory.event.get_absolute_url(),
     "suggest": lambda directory: reverse("directory:suggest"),
     "report": lambda directory: reverse(
         "directory:organization-report", args=[directory.first.slug]

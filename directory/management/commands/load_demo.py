@@ -6,14 +6,33 @@ only while DEBUG is on, so a production database never gets known passwords.
 Fixture rows skip the search-text rebuild on save (directory/signals.py), so
 it is rebuilt here, once per organization, and the typo-correction
 vocabulary after it (directory/spelling.py).
+
+Sample events are made here rather than in a fixture: their dates are counted
+from today, so the demo always has events in the coming weeks.
 """
+
+import uuid
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from directory import search_index
+from directory.events import occurrences
+from directory.models import (
+    Event,
+    EventCancellation,
+    EventType,
+    Language,
+    Location,
+    Organization,
+    Repeat,
+    Status,
+    Visibility,
+)
 
 REFERENCE_FIXTURES = ["languages", "taxonomy", "detention_facilities"]
 DEMO_ACCOUNTS = [
@@ -21,6 +40,126 @@ DEMO_ACCOUNTS = [
     ("curator", "demo-curator-pass", "Curators"),
     ("publisher", "demo-publisher-pass", "Publishers"),
 ]
+
+
+SAMPLE_NOTE = "Sample event made by load_demo: fictional, like every demo listing."
+# slug of the organization, title, type, days from today, start and end hours,
+# repeat, languages, and what else differs.
+SAMPLE_EVENTS = [
+    (
+        "puente-legal-clinic-east-la",
+        "Sample: Know your rights workshop",
+        EventType.WORKSHOP,
+        2,
+        (18, 0),
+        (19, 30),
+        Repeat.WEEKLY,
+        ["es", "en"],
+        {"cancel_third": True},
+    ),
+    (
+        "koreatown-immigrant-justice-center",
+        "Sample: DACA renewal clinic",
+        EventType.LEGAL_CLINIC,
+        9,
+        (10, 0),
+        (14, 0),
+        Repeat.MONTHLY_WEEKDAY,
+        ["ko", "en"],
+        {"registration": "Call to book a 30-minute slot. Bring your current work permit."},
+    ),
+    (
+        "greater-la-immigrant-justice-coalition",
+        "Sample: Online community forum on local enforcement",
+        EventType.FORUM,
+        10,
+        (17, 30),
+        (19, 0),
+        Repeat.NONE,
+        ["en", "es"],
+        {"online": True, "online_url": "https://forum.example.org/join"},
+    ),
+    (
+        "casa-de-acogida-esperanza",
+        "Sample: Support group for families",
+        EventType.SUPPORT_GROUP,
+        5,
+        (16, 0),
+        (17, 30),
+        Repeat.EVERY_N_WEEKS,
+        ["es"],
+        {"confidential_place": True, "accessibility": "Childcare on site. Step-free entrance."},
+    ),
+    (
+        "south-la-rapid-response-network",
+        "Sample: Rapid-response volunteer training",
+        EventType.TRAINING,
+        14,
+        (18, 30),
+        (21, 0),
+        Repeat.NONE,
+        ["en", "es"],
+        {"visibility": Visibility.PARTNERS, "online": True},
+    ),
+    (
+        "pasadena-asylum-project",
+        "Sample: Free legal consultation day",
+        EventType.CONSULTATION_DAY,
+        20,
+        (9, 0),
+        (15, 0),
+        Repeat.NONE,
+        ["es", "fa"],
+        {"is_free": True},
+    ),
+]
+
+
+def load_sample_events():
+    """Create or update the sample events, dated from today; return how many."""
+    today = timezone.localdate()
+    made = 0
+    for slug, title, kind, days, start, end, repeat, codes, extra in SAMPLE_EVENTS:
+        organization = Organization.objects.filter(slug=slug).first()
+        if organization is None:
+            continue
+        extra = dict(extra)
+        cancel_third = extra.pop("cancel_third", False)
+        confidential = extra.pop("confidential_place", False)
+        place = Location.objects.filter(
+            organization=organization, is_confidential=confidential
+        ).first()
+        if place is None and not extra.get("online"):
+            extra["online"] = True
+        event, _created = Event.objects.update_or_create(
+            id=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-event:{slug}:{title}"),
+            defaults={
+                "organization": organization,
+                "title": title,
+                "event_type": kind,
+                "description": f"{title.removeprefix('Sample: ')}. {SAMPLE_NOTE}",
+                "starts_on": today + timedelta(days=days),
+                "start_time": time(*start),
+                "end_time": time(*end),
+                "time_zone": "America/Los_Angeles",
+                "repeat": repeat,
+                "repeat_interval": 2,
+                "location": place,
+                "status": Status.PUBLISHED,
+                "curator_notes": SAMPLE_NOTE,
+                "last_verified_on": today,
+                **extra,
+            },
+        )
+        event.languages.set(Language.objects.filter(code__in=codes))
+        event.cancellations.all().delete()
+        if cancel_third:
+            third = occurrences(event, limit=3)[-1]
+            EventCancellation.objects.create(
+                event=event, date=third.date, note="Sample cancellation: no workshop this week."
+            )
+        made += 1
+    return made
 
 
 class Command(BaseCommand):
@@ -38,6 +177,8 @@ class Command(BaseCommand):
         search_index.rebuild()
         if reference_only:
             return
+        count = load_sample_events()
+        self.stdout.write(f"{count} sample events dated from today.")
         if not settings.DEBUG:
             self.stdout.write("DEBUG is off: no demo accounts created.")
             return
