@@ -23,13 +23,15 @@ instances, which fields leave.
 import uuid
 from collections import namedtuple
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 
 from django.db import connections, transaction
 from django.db.models import CharField, Func
 from django.utils import translation
 
+from .listing_translations import ORGANIZATION_FIELDS as ORGANIZATION_TRANSLATED
+from .listing_translations import SERVICE_FIELDS as SERVICE_TRANSLATED
 from .models import (
     AreaType,
     Language,
@@ -37,11 +39,13 @@ from .models import (
     LegalStatus,
     Location,
     Organization,
+    OrganizationTranslation,
     Phone,
     Schedule,
     Service,
     ServiceAtLocation,
     ServiceLanguage,
+    ServiceTranslation,
     TaxonomyTerm,
 )
 
@@ -239,6 +243,12 @@ class Reading:
 
 # The CSV and Excel columns (exports.PUBLIC_COLUMNS).
 TABLE = Reading(tuple(ORGANIZATION), tuple(f for f in SERVICE if f != "updated_at"))
+# The same with the listings' translations, for translation columns (exports.translation_columns).
+TRANSLATED_TABLE = replace(
+    TABLE,
+    organization_parts=(*TABLE.organization_parts, "translations"),
+    service_parts=(*TABLE.service_parts, "translations"),
+)
 # vCards: names, phones, addresses, the services' names.
 CONTACTS = Reading(
     ("id", "name", "email", "website"),
@@ -472,6 +482,21 @@ def _phone_language_stream(lineup, vocabulary, path, kind):
     return _Stream(rows, lambda row: languages[row[1]])
 
 
+TRANSLATIONS = {
+    "organization": (OrganizationTranslation, ("language", *ORGANIZATION_TRANSLATED)),
+    "service": (ServiceTranslation, ("language", *SERVICE_TRANSLATED)),
+}
+
+
+def _translation_stream(lineup, kind):
+    """An organization's or a service's translations, by language."""
+    model, fields = TRANSLATIONS[kind]
+    rows = lineup.arrange(model.objects.using(lineup.alias), kind, kind, "language").values_list(
+        Text(f"{kind}_id"), *fields
+    )
+    return _Stream(rows, _rest(row_class(f"{kind} translation", fields)))
+
+
 def _organization_streams(lineup, vocabulary, reading):
     """{part: stream} of an organization's own related rows, lined up with the organizations."""
     alias, parts, streams = lineup.alias, reading.organization_parts, {}
@@ -493,6 +518,8 @@ def _organization_streams(lineup, vocabulary, reading):
         ).values_list(Text("organization_id"), *_columns(LOCATION, reading.location_fields))
         make = row_class("location", reading.location_fields)
         streams["locations"] = _Stream(locations, _rest(make))
+    if "translations" in parts:
+        streams["translations"] = _translation_stream(lineup, "organization")
     return streams
 
 
@@ -556,6 +583,8 @@ def _service_streams(lineup, vocabulary, reading, locations_joined):
                 Text("service_id"), Text("id"), Text("location_id"), "description"
             )
             streams["service_at_locations"] = _Stream(sals, lambda row: row[1:])
+    if "translations" in parts:
+        streams["translations"] = _translation_stream(lineup, "service")
     return streams
 
 

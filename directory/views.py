@@ -373,7 +373,9 @@ def search_export(request, fmt):
             hsds.services_for_hsds(services.filter(organization__in=organizations.values("pk")))
         )
     else:
-        reading = exports.CONTACTS if fmt == "vcf" else exports.TABLE
+        # The data formats carry the listings' translations, in the languages they have.
+        languages = () if fmt == "vcf" else exports.public_languages(organizations, services)
+        reading = exports.CONTACTS if fmt == "vcf" else exports.table_reading(languages)
         listed = exports.public_organizations(organizations, services, reading)
         if fmt == "xlsx":
             # The workbook is built before the first byte can be sent.
@@ -385,7 +387,7 @@ def search_export(request, fmt):
                     content_type="text/plain; charset=utf-8",
                 )
             output = tempfile.TemporaryFile()
-            exports.write_xlsx(exports.rows(listed), output)
+            exports.write_xlsx(exports.rows(listed, languages=languages), output)
             output.seek(0)
             return FileResponse(
                 output,
@@ -393,7 +395,11 @@ def search_export(request, fmt):
                 filename=exports.export_filename(fmt),
                 content_type=EXPORT_TYPES[fmt],
             )
-        chunks = exports.vcard_chunks(listed) if fmt == "vcf" else exports.csv_export(listed)
+        chunks = (
+            exports.vcard_chunks(listed)
+            if fmt == "vcf"
+            else exports.csv_export(listed, languages=languages)
+        )
     response = StreamingHttpResponse(chunks, content_type=EXPORT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(fmt)}"'
     return response

@@ -44,13 +44,16 @@ class Command(BaseCommand):
         organizations, services = exports.search(query)
         if format == "hsds-package":
             return self._package(organizations, services, output)
+        languages = ()  # translation columns, for the CSV and Excel
         if format == "hsds":
             services = services.filter(organization__in=organizations.values("pk"))
             total = services.count()
             items = hsds.services_for_hsds(services)
         else:
             total = organizations.count()
-            reading = exports.CONTACTS if format == "vcf" else exports.TABLE
+            if format != "vcf":
+                languages = exports.public_languages(organizations, services)
+            reading = exports.CONTACTS if format == "vcf" else exports.table_reading(languages)
             items = exports.public_organizations(organizations, services, reading)
         bar = ProgressBar(f"Exporting {format}", total)
         items = _counted(items, bar)
@@ -60,10 +63,10 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot write {output}: {exc.strerror}") from None
         try:
             if format == "xlsx":
-                exports.write_xlsx(exports.rows(items), stream)
+                exports.write_xlsx(exports.rows(items, languages=languages), stream)
             else:
                 chunks = {
-                    "csv": lambda: exports.csv_export(items),
+                    "csv": lambda: exports.csv_export(items, languages=languages),
                     "vcf": lambda: exports.vcard_chunks(items),
                     "hsds": lambda: hsds.json_chunks(items),
                 }[format]()
