@@ -488,12 +488,13 @@ TRANSLATIONS = {
 }
 
 
-def _translation_stream(lineup, kind):
-    """An organization's or a service's translations, by language."""
+def _translation_stream(lineup, kind, language=None):
+    """An organization's or a service's translations, by language (or only into `language`)."""
     model, fields = TRANSLATIONS[kind]
-    rows = lineup.arrange(model.objects.using(lineup.alias), kind, kind, "language").values_list(
-        Text(f"{kind}_id"), *fields
-    )
+    queryset = model.objects.using(lineup.alias)
+    if language:
+        queryset = queryset.filter(language=language)
+    rows = lineup.arrange(queryset, kind, kind, "language").values_list(Text(f"{kind}_id"), *fields)
     return _Stream(rows, _rest(row_class(f"{kind} translation", fields)))
 
 
@@ -659,12 +660,13 @@ def _organizations(lineup, reading):
         yield organization
 
 
-def hsds_services(services):
+def hsds_services(services, language=None):
     """Yield services as plain rows, as HSDS exports them, each with its `organization`.
 
     Services by organization name, their own name and id; with what
     hsds.service_to_hsds reads of them (HSDS's `reading`), phones' languages
-    included.
+    included. With a `language`, each service and organization also carries
+    its translation into it, if any (`_export_translations`, a list of at most one).
     """
     alias = services.db
     services = services.using(alias)
@@ -675,14 +677,16 @@ def hsds_services(services):
         one_snapshot(alias),
         _lineup(alias, organizations, services, BY_ORGANIZATION_NAME) as lineup,
     ):
-        yield from _hsds_services(lineup, HSDS)
+        yield from _hsds_services(lineup, HSDS, language)
 
 
-def _hsds_services(lineup, reading):
+def _hsds_services(lineup, reading, language=None):
     vocabulary = _Vocabulary(lineup.alias)
     streams = _service_streams(lineup, vocabulary, reading, locations_joined=True)
+    if language:
+        streams["translations"] = _translation_stream(lineup, "service", language)
     phone_languages = _phone_language_stream(lineup, vocabulary, "service", "service")
-    owners = _Owners(_owning_organizations(lineup, vocabulary, reading))
+    owners = _Owners(_owning_organizations(lineup, vocabulary, reading, language))
     make = row_class("service", reading.service_fields)
     rows = (
         lineup.owners("service")
@@ -698,9 +702,11 @@ def _hsds_services(lineup, reading):
         yield service
 
 
-def _owning_organizations(lineup, vocabulary, reading):
+def _owning_organizations(lineup, vocabulary, reading, language=None):
     """The services' organizations, by name and id, with their phones and the phones' languages."""
     streams = _organization_streams(lineup, vocabulary, reading)
+    if language:
+        streams["translations"] = _translation_stream(lineup, "organization", language)
     phone_languages = _phone_language_stream(lineup, vocabulary, "organization", "organization")
     make = row_class("organization", reading.organization_fields)
     rows = (

@@ -369,8 +369,19 @@ def search_export(request, fmt):
         raise Http404
     organizations, services = exports.search(request.GET)
     if fmt == "json":
+        # ?lang=ko: the listings' text in Korean wherever a curator translated it.
+        language = request.GET.get("lang") or None
+        if language is not None and language not in listing_translations.languages():
+            return HttpResponse(
+                _("“%(value)s” is not one of: %(allowed)s.")
+                % {"value": language, "allowed": ", ".join(listing_translations.languages())},
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
         chunks = hsds.json_chunks(
-            hsds.services_for_hsds(services.filter(organization__in=organizations.values("pk")))
+            hsds.services_for_hsds(
+                services.filter(organization__in=organizations.values("pk")), language
+            )
         )
     else:
         # The data formats carry the listings' translations, in the languages they have.
