@@ -23,7 +23,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import exports, hsds, hsds_package
+from . import exports, hsds, hsds_package, listing_translations
 from .models import Location, Organization, PendingImport, Service
 
 UPLOAD_MAX_BYTES = 20 * 1024 * 1024
@@ -102,17 +102,18 @@ def curator_export(fmt, organizations, services, services_only=False):
         chunks = hsds.json_chunks(hsds.services_for_hsds(services))
         response = StreamingHttpResponse(chunks, content_type="application/json")
     else:
-        listed = exports.organizations_for_export(organizations, services, curator=True)
+        languages = listing_translations.used_languages(organizations, services)
+        listed = exports.organizations_for_export(
+            organizations, services, curator=True, translations=bool(languages)
+        )
+        table = {"curator": True, "services_only": services_only, "languages": languages}
         if fmt == "xlsx":
             output = tempfile.TemporaryFile()
-            exports.write_xlsx(
-                exports.rows(listed, curator=True, services_only=services_only), output
-            )
+            exports.write_xlsx(exports.rows(listed, **table), output)
             output.seek(0)
             return FileResponse(output, as_attachment=True, filename=filename)
         response = StreamingHttpResponse(
-            exports.csv_export(listed, curator=True, services_only=services_only),
-            content_type="text/csv; charset=utf-8",
+            exports.csv_export(listed, **table), content_type="text/csv; charset=utf-8"
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

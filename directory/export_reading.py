@@ -23,13 +23,15 @@ instances, which fields leave.
 import uuid
 from collections import namedtuple
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 
 from django.db import connections, transaction
 from django.db.models import CharField, Func
 from django.utils import translation
 
+from .listing_translations import ORGANIZATION_FIELDS as ORGANIZATION_TRANSLATED
+from .listing_translations import SERVICE_FIELDS as SERVICE_TRANSLATED
 from .models import (
     AreaType,
     Language,
@@ -37,11 +39,13 @@ from .models import (
     LegalStatus,
     Location,
     Organization,
+    OrganizationTranslation,
     Phone,
     Schedule,
     Service,
     ServiceAtLocation,
     ServiceLanguage,
+    ServiceTranslation,
     TaxonomyTerm,
 )
 
@@ -239,6 +243,12 @@ class Reading:
 
 # The CSV and Excel columns (exports.PUBLIC_COLUMNS).
 TABLE = Reading(tuple(ORGANIZATION), tuple(f for f in SERVICE if f != "updated_at"))
+# The same with the listings' translations, for translation columns (exports.translation_columns).
+TRANSLATED_TABLE = replace(
+    TABLE,
+    organization_parts=(*TABLE.organization_parts, "translations"),
+    service_parts=(*TABLE.service_parts, "translations"),
+)
 # vCards: names, phones, addresses, the services' names.
 CONTACTS = Reading(
     ("id", "name", "email", "website"),
@@ -472,6 +482,22 @@ def _phone_language_stream(lineup, vocabulary, path, kind):
     return _Stream(rows, lambda row: languages[row[1]])
 
 
+TRANSLATIONS = {
+    "organization": (OrganizationTranslation, ("language", *ORGANIZATION_TRANSLATED)),
+    "service": (ServiceTranslation, ("language", *SERVICE_TRANSLATED)),
+}
+
+
+def _translation_stream(lineup, kind, language=None):
+    """An organization's or a service's translations, by language (or only into `language`)."""
+    model, fields = TRANSLATIONS[kind]
+    queryset = model.objects.using(lineup.alias)
+    if language:
+        queryset = queryset.filter(language=language)
+    rows = lineup.arrange(queryset, kind, kind, "language").values_list(Text(f"{kind}_id"), *fields)
+    return _Stream(rows, _rest(row_class(f"{kind} translation", fields)))
+
+
 def _organization_streams(lineup, vocabulary, reading):
     """{part: stream} of an organization's own related rows, lined up with the organizations."""
     alias, parts, streams = lineup.alias, reading.organization_parts, {}
@@ -493,6 +519,8 @@ def _organization_streams(lineup, vocabulary, reading):
         ).values_list(Text("organization_id"), *_columns(LOCATION, reading.location_fields))
         make = row_class("location", reading.location_fields)
         streams["locations"] = _Stream(locations, _rest(make))
+    if "translations" in parts:
+        streams["translations"] = _translation_stream(lineup, "organization")
     return streams
 
 
@@ -556,6 +584,8 @@ def _service_streams(lineup, vocabulary, reading, locations_joined):
                 Text("service_id"), Text("id"), Text("location_id"), "description"
             )
             streams["service_at_locations"] = _Stream(sals, lambda row: row[1:])
+    if "translations" in parts:
+        streams["translations"] = _translation_stream(lineup, "service")
     return streams
 
 
@@ -630,12 +660,13 @@ def _organizations(lineup, reading):
         yield organization
 
 
-def hsds_services(services):
+def hsds_services(services, language=None):
     """Yield services as plain rows, as HSDS exports them, each with its `organization`.
 
     Services by organization name, their own name and id; with what
     hsds.service_to_hsds reads of them (HSDS's `reading`), phones' languages
-    included.
+    included. With a `language`, each service and organization also carries
+    its translation into it, if any (`_export_translations`, a list of at most one).
     """
     alias = services.db
     services = services.using(alias)
@@ -646,14 +677,16 @@ def hsds_services(services):
         one_snapshot(alias),
         _lineup(alias, organizations, services, BY_ORGANIZATION_NAME) as lineup,
     ):
-        yield from _hsds_services(lineup, HSDS)
+        yield from _hsds_services(lineup, HSDS, language)
 
 
-def _hsds_services(lineup, reading):
+def _hsds_services(lineup, reading, language=None):
     vocabulary = _Vocabulary(lineup.alias)
     streams = _service_streams(lineup, vocabulary, reading, locations_joined=True)
+    if language:
+        streams["translations"] = _translation_stream(lineup, "service", language)
     phone_languages = _phone_language_stream(lineup, vocabulary, "service", "service")
-    owners = _Owners(_owning_organizations(lineup, vocabulary, reading))
+    owners = _Owners(_owning_organizations(lineup, vocabulary, reading, language))
     make = row_class("service", reading.service_fields)
     rows = (
         lineup.owners("service")
@@ -669,9 +702,11 @@ def _hsds_services(lineup, reading):
         yield service
 
 
-def _owning_organizations(lineup, vocabulary, reading):
+def _owning_organizations(lineup, vocabulary, reading, language=None):
     """The services' organizations, by name and id, with their phones and the phones' languages."""
     streams = _organization_streams(lineup, vocabulary, reading)
+    if language:
+        streams["translations"] = _translation_stream(lineup, "organization", language)
     phone_languages = _phone_language_stream(lineup, vocabulary, "organization", "organization")
     make = row_class("organization", reading.organization_fields)
     rows = (

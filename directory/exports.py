@@ -16,12 +16,13 @@ from operator import attrgetter
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from . import export_reading
-from .export_reading import CONTACTS, TABLE  # noqa: F401 (the readings callers pass)
+from . import export_reading, listing_translations
+from .export_reading import CONTACTS, TABLE, TRANSLATED_TABLE  # noqa: F401 (callers pass)
 from .models import (
     Location,
     Organization,
     OrganizationKind,
+    OrganizationTranslation,
     Phone,
     PhoneType,
     PopulationServed,
@@ -29,6 +30,7 @@ from .models import (
     Service,
     ServiceAtLocation,
     ServiceLanguage,
+    ServiceTranslation,
     TaxonomyTerm,
 )
 from .phones import can_call_or_text, in_offer_order
@@ -264,8 +266,35 @@ CURATOR_COLUMNS = [
 PUBLIC_HEADER = [c.name for c in PUBLIC_COLUMNS]
 
 
-def columns_for(curator):
-    return PUBLIC_COLUMNS + CURATOR_COLUMNS if curator else PUBLIC_COLUMNS
+def _translated(language, field):
+    """A translation column's cell: the listing's text in that language, blank if none."""
+
+    def get(listing):
+        for translation in related(listing, "translations"):
+            if translation.language == language:
+                return getattr(translation, field) or None
+        return None
+
+    return get
+
+
+def translation_columns(languages):
+    """The `<column>@<language>` columns of these languages: organizations', then services'."""
+    return [
+        Column(listing_translations.column(original, language), _translated(language, f), scope)
+        for scope, columns in (
+            (ORGANIZATION, listing_translations.ORGANIZATION_COLUMNS),
+            (SERVICE, listing_translations.SERVICE_COLUMNS),
+        )
+        for language in languages
+        for f, original in columns.items()
+    ]
+
+
+def columns_for(curator, languages=()):
+    """An export's columns; `languages` adds translation columns (only languages in use)."""
+    columns = PUBLIC_COLUMNS + CURATOR_COLUMNS if curator else PUBLIC_COLUMNS
+    return columns + translation_columns(languages) if languages else columns
 
 
 def service_prefetches(phone_languages=False):
@@ -288,14 +317,19 @@ def service_prefetches(phone_languages=False):
     ]
 
 
-def organizations_for_export(organizations, services, curator=False):
+def organizations_for_export(organizations, services, curator=False, translations=False):
     """Return organizations ordered for export, with their exported services loaded.
 
     `services` limits which services are exported (public ones for the
-    public). Ordering is by name, then id, so exporting the same data twice
+    public); `translations` loads the listings' translations too (for
+    translation columns). Ordering is by name, then id, so exporting the same data twice
     gives the same bytes.
     """
     service_qs = services.order_by("name", "id").prefetch_related(*service_prefetches())
+    if translations:
+        service_qs = service_qs.prefetch_related(
+            _into("translations", ServiceTranslation.objects.all())
+        )
     if curator:
         service_qs = service_qs.select_related("verified_by")
     qs = organizations.order_by("name", "id").prefetch_related(
@@ -304,6 +338,8 @@ def organizations_for_export(organizations, services, curator=False):
         _into("locations", Location.objects.order_by("city", "name", "id")),
         Prefetch("services", queryset=service_qs, to_attr="exported_services"),
     )
+    if translations:
+        qs = qs.prefetch_related(_into("translations", OrganizationTranslation.objects.all()))
     if curator:
         qs = qs.select_related("verified_by")
     return qs.iterator(chunk_size=CHUNK_SIZE)
@@ -364,13 +400,14 @@ def _typed_cells(gets, obj):
     return [None] * len(gets) if obj is None else [get(obj) for get in gets]
 
 
-def rows(organizations, curator=False, services_only=False):
+def rows(organizations, curator=False, services_only=False, languages=()):
     """Yield the header, then one list of typed cells per row.
 
     With services_only, organizations contribute only their exported
-    services' rows (for an export of chosen services).
+    services' rows (for an export of chosen services). `languages` adds
+    their translation columns (columns_for).
     """
-    columns = columns_for(curator)
+    columns = columns_for(curator, languages)
     yield [c.name for c in columns]
     for parts in _table(organizations, columns, services_only, _typed_cells):
         yield [cell for part in parts for cell in part]
@@ -475,13 +512,13 @@ def csv_chunks(row_iter):
     return _text_pieces(chain(["\ufeff"], lines))
 
 
-def csv_export(organizations, curator=False, services_only=False):
+def csv_export(organizations, curator=False, services_only=False, languages=()):
     """The CSV of export-ready organizations: csv_chunks(rows(...))'s bytes, made faster.
 
     Each organization's, service's and location's cells are turned into CSV
     text once (_table), however many rows repeat them, and joined per row.
     """
-    columns = columns_for(curator)
+    columns = columns_for(curator, languages)
     header = _csv_line([c.name for c in columns])
     lines = (
         ",".join(parts) + "\r\n"
@@ -606,14 +643,29 @@ def export_filename(extension):
 def public_organizations(organizations, services=None, reading=None):
     """Export-ready public organizations with their public (or the given) services.
 
-    With a `reading` (TABLE for the CSV and Excel columns, CONTACTS for
-    vCards), plain rows read in one pass per table (export_reading);
-    without, model instances (the resource sheet).
+    With a `reading` (TABLE for the CSV and Excel columns, TRANSLATED_TABLE
+    for them with translation columns, CONTACTS for vCards), plain rows read
+    in one pass per table (export_reading); without, model instances (the
+    resource sheet).
     """
     services = Service.objects.published() if services is None else services.published()
     if reading is not None:
         return export_reading.organizations(organizations.public(), services, reading)
     return organizations_for_export(organizations.public(), services)
+
+
+def table_reading(languages):
+    """What export_reading reads for the CSV and Excel columns, with these translations."""
+    return TRANSLATED_TABLE if languages else TABLE
+
+
+def public_languages(organizations, services=None):
+    """The languages the public listings of an export have translations in (their columns)."""
+    organizations = organizations.public()
+    services = Service.objects.published() if services is None else services.published()
+    return listing_translations.used_languages(
+        organizations, services.filter(organization__in=organizations.values("pk"))
+    )
 
 
 def search_filter(data):

@@ -1,6 +1,7 @@
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .filters import DEFAULT_RADIUS, RADIUS_CHOICES
 from .models import EventType, Report, ReportReason, Suggestion
@@ -64,7 +65,9 @@ class EventSearchForm(forms.Form):
         initial=DEFAULT_RADIUS,
     )
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("start of a date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     end = forms.DateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -161,21 +161,34 @@ def _term(term):
     ) | {"description": term.description}
 
 
+def _said(listing, field):
+    """The listing's text in the export's language where it is translated, else the original.
+
+    Only an export asked for one language reads translations (`_export_translations`,
+    hsds_services); HSDS has no field for a text's language, so the file is in one.
+    """
+    for theirs in getattr(listing, "_export_translations", ()):
+        if getattr(theirs, field):
+            return getattr(theirs, field)
+    return getattr(listing, field)
+
+
 def organization_to_hsds(org):
+    description = _said(org, "description")
     return _compact(
         {
             "id": str(org.id),
             "name": org.name,
-            "alternate_name": org.alternate_name,
+            "alternate_name": _said(org, "alternate_name"),
             # Required by the schema; may be empty.
-            "description": org.description or "",
+            "description": description or "",
             "email": org.email,
             "website": org.website,
             "year_incorporated": org.year_founded,
             "legal_status": _export_legal_status_labels().get(org.legal_status, ""),
             "phones": [_phone(p, organization_id=str(org.id)) for p in related(org, "phones")],
         }
-    ) | {"description": org.description}
+    ) | {"description": description}
 
 
 def service_to_hsds(service):
@@ -189,14 +202,14 @@ def service_to_hsds(service):
         {
             "id": sid,
             "organization_id": str(service.organization_id),
-            "name": service.name,
-            "description": service.description,
+            "name": _said(service, "name"),
+            "description": _said(service, "description"),
             "url": service.url,
             "email": service.email,
             "status": "active",
-            "application_process": service.application_process,
+            "application_process": _said(service, "application_process"),
             "fees_description": _fees_description(service),
-            "eligibility_description": service.eligibility,
+            "eligibility_description": _said(service, "eligibility"),
             "last_modified": service.updated_at.isoformat().replace("+00:00", "Z"),
             "interpretation_services": ", ".join(
                 sl.language.name
@@ -248,7 +261,7 @@ def service_to_hsds(service):
             ],
             "required_documents": [
                 {"id": stable_id(sid, "document", i), "service_id": sid, "document": doc}
-                for i, doc in enumerate(service.required_documents_list)
+                for i, doc in enumerate(_documents(service))
             ],
             "attributes": [
                 {
@@ -275,12 +288,14 @@ def _organization_of(service):
     return made
 
 
-def services_for_hsds(services):
+def services_for_hsds(services, language=None):
     """Published services of published organizations, as plain rows read in one pass per table.
 
     By organization name, then service name and id (export_reading.hsds_services).
+    With a `language` (an interface language other than English), the listings'
+    text is given in it wherever a curator translated it, else as written.
     """
-    return export_reading.hsds_services(services.public())
+    return export_reading.hsds_services(services.public(), language)
 
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -573,7 +588,14 @@ def _export_fee_labels():
 
 def _fees_description(service):
     label = _export_fee_labels()[service.fee]
-    return f"{label}. {service.fee_note}" if service.fee_note else label
+    note = _said(service, "fee_note")
+    return f"{label}. {note}" if note else label
+
+
+def _documents(service):
+    return [
+        line.strip() for line in _said(service, "required_documents").splitlines() if line.strip()
+    ]
 
 
 @cache

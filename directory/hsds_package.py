@@ -1000,16 +1000,16 @@ class _Tables:
                 self.add("accessibility", row)
 
 
-def write_package(services, output):
+def write_package(services, output, language=None):
     """Write a zip of the public services' HSDS 3.0 package to a binary file; return the service count.
 
     The documents are the public HSDS export's (hsds.service_to_hsds over
     hsds.services_for_hsds), so a package holds exactly what the JSON
-    export does.
+    export does, in `language` if given.
     """
     tables = _Tables()
     count = 0
-    for service in hsds.services_for_hsds(services):
+    for service in hsds.services_for_hsds(services, language):
         tables.service(hsds.service_to_hsds(service))
         count += 1
     resources = {r["name"]: r for r in descriptor()["resources"]}

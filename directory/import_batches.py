@@ -213,6 +213,8 @@ class BatchWriter(_Writer):
         keys += [("name", name, city) for city in cities]
         if stored["rows"] or record.id in stored["ids"]:
             return True
+        if record.translations or any(service.translations for service in record.services):
+            return True  # translations are written row by row, with their history
         external = {("organization", record.external_id)}
         external.update(("service", s.external_id) for s in record.services)
         external.update(("location", loc.external_id) for loc in record.locations.values())

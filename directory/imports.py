@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import indexing
+from . import indexing, listing_translations
 from .exports import (
     CURATOR_COLUMNS,
     PUBLIC_HEADER,
@@ -44,6 +44,7 @@ from .models import (
     Location,
     Organization,
     OrganizationKind,
+    OrganizationTranslation,
     Phone,
     PhoneType,
     Population,
@@ -52,6 +53,7 @@ from .models import (
     Service,
     ServiceAtLocation,
     ServiceLanguage,
+    ServiceTranslation,
     SourceId,
     Status,
     TaxonomyTerm,
@@ -146,6 +148,7 @@ class ServiceRecord:
     languages: list | None = None  # [(code, name, via)]
     phones: list | None = None
     hours: list | None = None  # [(weekday, opens, closes, id or None)], the service's usual hours
+    translations: dict | None = None  # {language: {field: text}}, of the file's columns only
     # [(location key, sal id, sal description, hours like above or None)]
     locations: list = field(default_factory=list)
 
@@ -159,6 +162,7 @@ class OrganizationRecord:
     external_id: str = ""
     kinds: list | None = None
     phones: list | None = None
+    translations: dict | None = None  # as ServiceRecord's
     locations: dict = field(default_factory=dict)  # key -> LocationRecord
     services: list = field(default_factory=list)
 
@@ -513,6 +517,19 @@ class _Row:
     def items(self, column):
         return [part.strip() for part in self.get(column).split(";") if part.strip()]
 
+    def translations(self, columns):
+        """{language: {field: text}} of the row's `<column>@<language>` cells for these fields.
+
+        None when the file has no such column: the listing's translations stay as they are.
+        """
+        found = {}
+        for name in self.values:
+            original, language = listing_translations.split_column(name)
+            for fieldname, column in columns.items():
+                if column == original and language in listing_translations.languages():
+                    found.setdefault(language, {})[fieldname] = self.get(name)
+        return found or None
+
 
 # Shared, never changed: one object for each distinct value in a file.
 _clock = functools.lru_cache(maxsize=4096)(time.fromisoformat)
@@ -632,7 +649,13 @@ def records_from_table(table_rows):
             )
         )
         return [], errors
-    unknown = [h for h in header if h and h not in PUBLIC_HEADER and h not in CURATOR_HEADER]
+    translated = [h for h in header if listing_translations.split_column(h)[1] is not None]
+    errors.extend(_translation_column_errors(translated))
+    unknown = [
+        h
+        for h in header
+        if h and h not in PUBLIC_HEADER and h not in CURATOR_HEADER and h not in translated
+    ]
     if unknown:
         errors.append(
             RowError(
@@ -653,6 +676,26 @@ def records_from_table(table_rows):
         row = _Row(number, dict(zip(header, values, strict=False)), errors)
         _read_row(row, organizations)
     return list(organizations.values()), errors
+
+
+def _translation_column_errors(names):
+    """Header errors for `<column>@<language>` columns that name no translatable column or language."""
+    for name in names:
+        original, language = listing_translations.split_column(name)
+        if original not in listing_translations.TRANSLATED_COLUMNS:
+            yield RowError(
+                _("Header"),
+                name,
+                _("Only these columns can have translations: %s.")
+                % ", ".join(sorted(listing_translations.TRANSLATED_COLUMNS)),
+            )
+        elif language not in listing_translations.languages():
+            yield RowError(
+                _("Header"),
+                name,
+                _("“%(language)s” is not a language listings can be translated into: %(codes)s.")
+                % {"language": language, "codes": ", ".join(listing_translations.languages())},
+            )
 
 
 def _readable_rows(table_rows, errors):
@@ -694,6 +737,7 @@ def _read_row(row, organizations):
             columns=ORGANIZATION_COLUMNS,
             kinds=parse_codes(row, "organization_kinds", Kind),
             phones=parse_phones(row, "organization_phones"),
+            translations=row.translations(listing_translations.ORGANIZATION_COLUMNS),
         )
     location_key = None
     if any(row.get(c) for c in ("location_id", "city", "address_1", "location_name")):
@@ -741,6 +785,7 @@ def _read_row(row, organizations):
             languages=parse_languages(row, "languages"),
             phones=parse_phones(row, "service_phones"),
             hours=parse_hours(row, "hours"),
+            translations=row.translations(listing_translations.SERVICE_COLUMNS),
         )
         org.services.append(service)
     if location_key is not None:
@@ -885,6 +930,7 @@ class _Writer:
             return
         self.remember("organization", record.external_id, org)
         self.outcome(record, org, created, matched_by)
+        self.write_translations(record, OrganizationTranslation, org)
         if record.kinds is not None:
             org.kinds.set(OrganizationKind.objects.filter(code__in=record.kinds))
         if record.phones is not None:
@@ -989,6 +1035,7 @@ class _Writer:
             return
         self.remember("service", record.external_id, service)
         self.outcome(record, service, created, "" if created else matched_by)
+        self.write_translations(record, ServiceTranslation, service)
         if record.terms is not None:
             service.taxonomy_terms.set(
                 [t for t in (self.term(record, t) for t in record.terms) if t]
@@ -1023,6 +1070,46 @@ class _Writer:
             if hours is not None:
                 sal.schedules.all().delete()
                 self.create_hours(record, service, hours, sal)
+
+    def write_translations(self, record, model, listing):
+        """Set the listing's translations to the file's columns; all of a language's blank: delete.
+
+        Fields the file has no column for keep what they hold. Saved one by
+        one, so history records each (models.History) and the search index
+        is refreshed (signals.py).
+        """
+        if not record.translations:
+            return
+        owner = model._meta.get_field(
+            "organization" if model is OrganizationTranslation else "service"
+        )
+        columns = (
+            listing_translations.ORGANIZATION_COLUMNS
+            if model is OrganizationTranslation
+            else listing_translations.SERVICE_COLUMNS
+        )
+        existing = {t.language: t for t in model.objects.filter(**{owner.name: listing})}
+        for language, texts in record.translations.items():
+            translation = existing.get(language)
+            if not any(texts.values()):
+                if translation is not None:
+                    translation.delete()
+                continue
+            if translation is None:
+                translation = model(**{owner.name: listing}, language=language)
+            for fieldname, text in texts.items():
+                setattr(translation, fieldname, text)
+            try:
+                translation.full_clean(exclude=[owner.name], validate_unique=False)
+            except ValidationError as exc:
+                for fieldname, messages in exc.message_dict.items():
+                    column = listing_translations.column(
+                        columns.get(fieldname, fieldname), language
+                    )
+                    for message in messages:
+                        self.error(record.source, column, message)
+                continue
+            translation.save()
 
     def create_hours(self, record, service, hours, sal=None):
         for weekday, opens, closes, row_id in hours:

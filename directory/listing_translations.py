@@ -12,7 +12,7 @@ say plainly that some text is in its original language.
 
 from django.conf import settings
 
-from .models import OrganizationTranslation, ServiceTranslation
+from .models import OrganizationTranslation, ServiceTranslation, translation_languages
 
 ORGANIZATION_FIELDS = ("alternate_name", "description")
 SERVICE_FIELDS = (
@@ -97,3 +97,53 @@ def search_words(organization_ids, service_ids):
         names.append(name)
         descriptions.extend(texts)
     return words
+
+
+# ---------------------------------------------------------------- in CSV and Excel files
+
+# The columns a translation travels in, `<column>@<language>` (docs/import-format.md):
+# a translated field -> the column of its original.
+ORGANIZATION_COLUMNS = {
+    "alternate_name": "organization_alternate_name",
+    "description": "organization_description",
+}
+SERVICE_COLUMNS = {
+    "name": "service_name",
+    "description": "service_description",
+    "eligibility": "eligibility",
+    "application_process": "application_process",
+    "fee_note": "fee_note",
+    "required_documents": "required_documents",
+}
+TRANSLATED_COLUMNS = {*ORGANIZATION_COLUMNS.values(), *SERVICE_COLUMNS.values()}
+
+
+def languages():
+    """The codes a listing can be translated into, in settings.LANGUAGES order."""
+    return [code for code, _name in translation_languages()]
+
+
+def column(original, language):
+    return f"{original}@{language}"
+
+
+def split_column(name):
+    """("service_description", "ko") for "service_description@ko"; (name, None) without "@"."""
+    original, at, language = name.partition("@")
+    return (original, language) if at else (name, None)
+
+
+def used_languages(organizations, services):
+    """The languages any of these organizations or services has a translation in, in order."""
+    # One query: a UNION of the two tables' languages.
+    used = set(
+        OrganizationTranslation.objects.filter(organization__in=organizations)
+        .order_by()
+        .values_list("language", flat=True)
+        .union(
+            ServiceTranslation.objects.filter(service__in=services)
+            .order_by()
+            .values_list("language", flat=True)
+        )
+    )
+    return [code for code in languages() if code in used]

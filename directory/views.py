@@ -497,11 +497,24 @@ def search_export(request, fmt):
         raise Http404
     organizations, services = exports.search(request.GET)
     if fmt == "json":
+        # ?lang=ko: the listings' text in Korean wherever a curator translated it.
+        language = request.GET.get("lang") or None
+        if language is not None and language not in listing_translations.languages():
+            return HttpResponse(
+                _("“%(value)s” is not one of: %(allowed)s.")
+                % {"value": language, "allowed": ", ".join(listing_translations.languages())},
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
         chunks = hsds.json_chunks(
-            hsds.services_for_hsds(services.filter(organization__in=organizations.values("pk")))
+            hsds.services_for_hsds(
+                services.filter(organization__in=organizations.values("pk")), language
+            )
         )
     else:
-        reading = exports.CONTACTS if fmt == "vcf" else exports.TABLE
+        # The data formats carry the listings' translations, in the languages they have.
+        languages = () if fmt == "vcf" else exports.public_languages(organizations, services)
+        reading = exports.CONTACTS if fmt == "vcf" else exports.table_reading(languages)
         listed = exports.public_organizations(organizations, services, reading)
         if fmt == "xlsx":
             # The workbook is built before the first byte can be sent.
@@ -513,7 +526,7 @@ def search_export(request, fmt):
                     content_type="text/plain; charset=utf-8",
                 )
             output = tempfile.TemporaryFile()
-            exports.write_xlsx(exports.rows(listed), output)
+            exports.write_xlsx(exports.rows(listed, languages=languages), output)
             output.seek(0)
             return FileResponse(
                 output,
@@ -521,7 +534,11 @@ def search_export(request, fmt):
                 filename=exports.export_filename(fmt),
                 content_type=EXPORT_TYPES[fmt],
             )
-        chunks = exports.vcard_chunks(listed) if fmt == "vcf" else exports.csv_export(listed)
+        chunks = (
+            exports.vcard_chunks(listed)
+            if fmt == "vcf"
+            else exports.csv_export(listed, languages=languages)
+        )
     response = StreamingHttpResponse(chunks, content_type=EXPORT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(fmt)}"'
     return response

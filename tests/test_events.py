@@ -622,3 +622,14 @@ def test_load_demo_makes_sample_events_dated_from_today(client, settings):
     assert "Rapid-response volunteer training" not in html
     call_command("load_demo", verbosity=0)  # again: the same rows, not new ones
     assert Event.objects.filter(title__startswith="Sample:").count() == 6
+
+
+@pytest.mark.parametrize(
+    "prefix, start_label, wrong",
+    [("/es", "Desde", ">De<"), ("/zh-hans", "开始日期", "来源"), ("/ko", "시작일", "출처")],
+)
+def test_the_date_range_says_from_as_a_date_not_as_a_source(client, prefix, start_label, wrong):
+    # "From" is also the outreach workbook's "From: <site>" (a source): two messages.
+    page = client.get(f"{prefix}/events/").content.decode()
+    form = page.split('name="start"', 1)[0].rsplit("<label", 1)[1]
+    assert start_label in form and wrong not in form

@@ -11,7 +11,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.http import QueryDict
 
-from directory import exports, hsds, hsds_package
+from directory import exports, hsds, hsds_package, listing_translations
 from directory.progress import ProgressBar
 
 # hsds is HSDS 3.0 JSON; hsds-package the tabular data package (a zip of CSV tables).
@@ -27,6 +27,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=FORMATS, default="csv")
         parser.add_argument("-o", "--output", help="File to write (default: standard output).")
+        parser.add_argument(
+            "--text-language",
+            choices=listing_translations.languages(),
+            help="HSDS only: the listings' text in this language where it is translated.",
+        )
         for name in SINGLE_FILTERS:
             parser.add_argument(f"--{name.replace('_', '-')}", dest=name, help="Search filter.")
         for name in MULTI_FILTERS:
@@ -35,7 +40,7 @@ class Command(BaseCommand):
             )
 
     @no_translations
-    def handle(self, *args, format="csv", output=None, **options):
+    def handle(self, *args, format="csv", output=None, text_language=None, **options):
         query = QueryDict(mutable=True)
         for name in SINGLE_FILTERS + MULTI_FILTERS:
             value = options.get(name)
@@ -43,14 +48,17 @@ class Command(BaseCommand):
                 query.setlist(name, value if isinstance(value, list) else [value])
         organizations, services = exports.search(query)
         if format == "hsds-package":
-            return self._package(organizations, services, output)
+            return self._package(organizations, services, output, text_language)
+        languages = ()  # translation columns, for the CSV and Excel
         if format == "hsds":
             services = services.filter(organization__in=organizations.values("pk"))
             total = services.count()
-            items = hsds.services_for_hsds(services)
+            items = hsds.services_for_hsds(services, text_language)
         else:
             total = organizations.count()
-            reading = exports.CONTACTS if format == "vcf" else exports.TABLE
+            if format != "vcf":
+                languages = exports.public_languages(organizations, services)
+            reading = exports.CONTACTS if format == "vcf" else exports.table_reading(languages)
             items = exports.public_organizations(organizations, services, reading)
         bar = ProgressBar(f"Exporting {format}", total)
         items = _counted(items, bar)
@@ -60,10 +68,10 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot write {output}: {exc.strerror}") from None
         try:
             if format == "xlsx":
-                exports.write_xlsx(exports.rows(items), stream)
+                exports.write_xlsx(exports.rows(items, languages=languages), stream)
             else:
                 chunks = {
-                    "csv": lambda: exports.csv_export(items),
+                    "csv": lambda: exports.csv_export(items, languages=languages),
                     "vcf": lambda: exports.vcard_chunks(items),
                     "hsds": lambda: hsds.json_chunks(items),
                 }[format]()
@@ -78,7 +86,7 @@ class Command(BaseCommand):
                 f"Wrote {total} {'services' if format == 'hsds' else 'organizations'} to {output}."
             )
 
-    def _package(self, organizations, services, output):
+    def _package(self, organizations, services, output, language):
         """Write the zip (a zip is written whole, so no progress bar)."""
         services = services.filter(organization__in=organizations.values("pk"))
         try:
@@ -86,7 +94,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot write {output}: {exc.strerror}") from None
         try:
-            total = hsds_package.write_package(services, stream)
+            total = hsds_package.write_package(services, stream, language)
         finally:
             if output:
                 stream.close()
