@@ -37,7 +37,13 @@ class PageSitemap(Sitemap):
     alternates = True
 
     def items(self):
-        return ["directory:home", "directory:search", "directory:events", "directory:who-can-help"]
+        return [
+            "directory:home",
+            "directory:search",
+            "directory:events",
+            "directory:who-can-help",
+            "directory:if-agents-come",
+        ]
 
     def location(self, name):
         return reverse(name)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("search/calls.csv", views.search_calls, name="search-calls"),
     path("search/sheet/", views.search_sheet, name="search-sheet"),
     path("who-can-help/", views.who_can_help, name="who-can-help"),
+    path("if-agents-come/", views.if_agents_come, name="if-agents-come"),
     path("share/qr.svg", views.share_qr, name="share-qr"),
     path("o/<slug:slug>/", views.organization_detail, name="organization-detail"),
     path("o/<slug:slug>/report/", views.report_problem, name="organization-report"),

@@ -1,6 +1,7 @@
 import copy
 import tempfile
 from contextlib import closing
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -421,6 +422,17 @@ def events_export(request):
 
 def who_can_help(request):
     return render(request, "directory/who_can_help.html")
+
+
+# When the "If immigration agents come to your door" text was last checked; the page says so.
+# Change it with the text, whoever reviews it (docs/rights-page.md).
+AGENTS_PAGE_REVIEWED_ON = date(2026, 12, 3)
+
+
+def if_agents_come(request):
+    return render(
+        request, "directory/if_agents_come.html", {"reviewed_on": AGENTS_PAGE_REVIEWED_ON}
+    )
 
 
 @require_GET

@@ -33,6 +33,7 @@ PAGES = {
     "empty-results": lambda directory: reverse("directory:search") + "?q=no+such+help+anywhere",
     "organization": lambda directory: directory.first.get_absolute_url(),
     "who-can-help": lambda directory: reverse("directory:who-can-help"),
+    "if-agents-come": lambda directory: reverse("directory:if-agents-come"),
     "events": lambda directory: reverse("directory:events"),
     "event": lambda directory: directory.event.get_absolute_url(),
     "suggest": lambda directory: reverse("directory:suggest"),
