@@ -698,6 +698,8 @@ def search(data):
 # A handout is one or two printed pages; past this the sheet asks for a
 # narrower search instead of printing a booklet.
 SHEET_LIMIT = 20
+# And at most this many upcoming events of its organizations, when asked for (?events=1).
+SHEET_EVENTS = 6
 
 
 @dataclass

@@ -629,8 +629,17 @@ def search_sheet(request):
         groups, truncated = exports.resource_sheet(listed)
     services = [e.service for _name, entries in groups for e in entries if e.service]
     listing_translations.show_in(get_language(), services=services)
+    upcoming = []
+    if request.GET.get("events"):
+        # ?events=1: the next public events of the organizations on the sheet.
+        on_sheet = {e.organization.id for _name, entries in groups for e in entries}
+        upcoming = events.with_next_dates(
+            Event.objects.public().filter(organization__in=on_sheet).upcoming().for_listing(),
+            count=1,
+        )[: exports.SHEET_EVENTS]
     context = {
         "groups": groups,
+        "upcoming_events": upcoming,
         "truncated": truncated,
         "limit": exports.SHEET_LIMIT,
         "generated_on": timezone.localdate(),
