@@ -4,7 +4,7 @@ English and Spanish get the full set of page checks in test_pages.py. Here each 
 languages gets, for every page type at 360 and 1280 px: its `lang` and `dir`, text actually in
 the language, the axe checks, no sideways scrolling, large enough targets and a screenshot
 (test-artifacts/screenshots/); Arabic and Persian mirrored; and a results page under 60 KB.
-One test per language, so the directory is built once for its fourteen visits.
+One test per language, so the directory is built once for all its visits.
 """
 
 import pytest
