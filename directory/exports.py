@@ -218,6 +218,7 @@ PUBLIC_COLUMNS = [
             ("appointment_only", _flag("appointment_only")),
             ("time_zone", _field("time_zone")),
             ("hours", _service_hours),
+            ("hours_note", _field("hours_note")),
             ("service_phones", _phones),
         ],
     ),

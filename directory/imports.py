@@ -393,6 +393,7 @@ SERVICE_COLUMNS = {
     "open_24_7": "open_24_7",
     "appointment_only": "appointment_only",
     "time_zone": "time_zone",
+    "hours_note": "hours_note",
 }
 LOCATION_COLUMNS = {
     "name": "location_name",

@@ -263,3 +263,16 @@ def test_reimport_keeps_what_a_spreadsheet_cannot_carry(directory):
     kept = Phone.objects.get(pk=phone.pk)
     assert kept.description == "Ask for Rosa"
     assert kept.languages.count() == 1
+
+
+def test_the_hours_note_survives_a_round_trip(directory):
+    service = Service.objects.filter(status=Status.PUBLISHED).order_by("name").first()
+    service.hours_note = "2nd and 4th Saturday; closed on federal holidays"
+    service.save()
+    first = _csv()
+    assert b"2nd and 4th Saturday; closed on federal holidays" in first
+    _wipe()
+    report = import_file("notes.csv", first, publish=True)
+    assert report.errors == []
+    assert Service.objects.get(pk=service.pk).hours_note == service.hours_note
+    assert _csv() == first
