@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 TITLE = "If immigration agents come to your door"
+LINK = "Know your rights"
 
 
 def _url(language, name, *args):
@@ -45,12 +46,12 @@ def test_the_page_is_in_the_language_with_its_review_date(client, language):
 
 
 @pytest.mark.parametrize("language", ["en", "es", "ko", "ar"])
-def test_every_public_page_links_to_it_first_thing_after_the_site_name(client, language):
+def test_every_public_page_links_to_it_first_in_the_navigation(client, language):
     org = make_organization("Casa de Ayuda")
     make_phone(organization=org)
     link = _url(language, "directory:if-agents-come")
     with translation.override(language):
-        title = translation.gettext(TITLE)
+        label = translation.gettext(LINK)
     pages = [
         _url(language, "directory:home"),
         _url(language, "directory:search") + "?q=abogado",
@@ -63,10 +64,12 @@ def test_every_public_page_links_to_it_first_thing_after_the_site_name(client, l
     for page in pages:
         html = client.get(page).content.decode()
         header = html.split("<header", 1)[1].split("</header>", 1)[0]
-        found = re.search(r'<p class="site-rights"><a href="([^"]+)">([^<]+)</a>', header)
+        nav = header.split('<nav class="site-header__nav"', 1)[1]
+        # The first link of the site's navigation.
+        found = re.search(r'^[^>]*>\s*<a class="site-rights" href="([^"]+)">([^<]+)</a>', nav)
         assert found, page
         if page != "/no-such-page/":
-            assert found.groups() == (link, title), page
+            assert found.groups() == (link, label), page
 
 
 def test_the_page_is_in_the_sitemap(client):
