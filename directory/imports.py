@@ -447,9 +447,11 @@ LANGUAGE_PATTERN = re.compile(r"^(?P<code>[a-zA-Z-]{2,12})(?:\s*\((?P<via>interp
 class _Row:
     """One table row, whose parse errors are collected rather than raised."""
 
-    def __init__(self, number, values, errors):
+    def __init__(self, number, values, errors, translated=()):
         self.source = _("Row %d") % number
         self.errors = errors
+        # The header's valid `<column>@<language>` columns: (name, column, language), found once a file.
+        self.translated = translated
         self.values = {column: self.checked(column, v) for column, v in values.items()}
 
     def checked(self, column, value):
@@ -524,10 +526,9 @@ class _Row:
         None when the file has no such column: the listing's translations stay as they are.
         """
         found = {}
-        for name in self.values:
-            original, language = listing_translations.split_column(name)
+        for name, original, language in self.translated:
             for fieldname, column in columns.items():
-                if column == original and language in listing_translations.languages():
+                if column == original:
                     found.setdefault(language, {})[fieldname] = self.get(name)
         return found or None
 
@@ -652,6 +653,12 @@ def records_from_table(table_rows):
         return [], errors
     translated = [h for h in header if listing_translations.split_column(h)[1] is not None]
     errors.extend(_translation_column_errors(translated))
+    codes = set(listing_translations.languages())
+    valid_translations = tuple(
+        (name, *listing_translations.split_column(name))
+        for name in translated
+        if listing_translations.split_column(name)[1] in codes
+    )
     unknown = [
         h
         for h in header
@@ -674,7 +681,7 @@ def records_from_table(table_rows):
     for number, values in enumerate(table_rows, start=2):
         if not any((v or "").strip() for v in values):
             continue
-        row = _Row(number, dict(zip(header, values, strict=False)), errors)
+        row = _Row(number, dict(zip(header, values, strict=False)), errors, valid_translations)
         _read_row(row, organizations)
     return list(organizations.values()), errors
 
