@@ -62,6 +62,7 @@ from .models import (
     ServiceTranslation,
     Status,
     Suggestion,
+    SyncRun,
     TaxonomyTerm,
 )
 from .publishing import (
@@ -953,6 +954,30 @@ class ChoiceTagAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(ChoiceTagAdmin):
+    """What each manage.py sync_hsds run read and changed: kept as a record, never edited."""
+
+    list_display = ["started_at", "source", "modified_after", "items", "created", "updated"]
+    list_display += ["warnings", "succeeded"]
+    list_filter = ["succeeded", "source"]
+    date_hierarchy = "started_at"
+    fields = ["source", "url", "started_at", "finished_at", "modified_after", "newest_seen"]
+    fields += ["pages", "items", "created", "updated", "warnings", "succeeded", "failure"]
+    fields += ["error_list", "change_list"]
+    readonly_fields = ["error_list", "change_list"]
+
+    @admin.display(description=_("errors"))
+    def error_list(self, run):
+        return format_html_join("\n", "<p>{}</p>", ((error,) for error in run.errors))
+
+    @admin.display(description=_("changes"))
+    def change_list(self, run):
+        return format_html_join(
+            "\n", "<p>{}: {} “{}”</p>", ((c["action"], c["model"], c["name"]) for c in run.changes)
+        )
 
 
 @admin.register(Phone)

@@ -131,6 +131,7 @@ ORGANIZATION = {
     "accredited_representatives_full": "accredited_representatives_full",
     "accredited_representatives_partial": "accredited_representatives_partial",
     "attorneys_on_staff": "attorneys_on_staff",
+    "updated_at": "updated_at",
 }
 SERVICE = {
     "id": "@id",
@@ -242,7 +243,10 @@ class Reading:
 
 
 # The CSV and Excel columns (exports.PUBLIC_COLUMNS).
-TABLE = Reading(tuple(ORGANIZATION), tuple(f for f in SERVICE if f != "updated_at"))
+TABLE = Reading(
+    tuple(f for f in ORGANIZATION if f != "updated_at"),
+    tuple(f for f in SERVICE if f != "updated_at"),
+)
 # The same with the listings' translations, for translation columns (exports.translation_columns).
 TRANSLATED_TABLE = replace(
     TABLE,
@@ -261,7 +265,7 @@ CONTACTS = Reading(
 # HSDS service objects (hsds.service_to_hsds) and their organization.
 HSDS = Reading(
     ("id", "name", "alternate_name", "description", "email", "website", "year_founded")
-    + ("legal_status",),
+    + ("legal_status", "updated_at"),
     tuple(SERVICE),
     organization_parts=("phones",),
     service_parts=(

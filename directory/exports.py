@@ -306,7 +306,9 @@ def service_prefetches(phone_languages=False):
     return [
         _into("taxonomy_terms", TaxonomyTerm.objects.all()),
         _into("populations", PopulationServed.objects.all()),
-        _into("service_languages", ServiceLanguage.objects.select_related("language")),
+        _into(
+            "service_languages", ServiceLanguage.objects.select_related("language").order_by("id")
+        ),
         _into("phones", phones),
         _into("schedules", Schedule.objects.order_by("weekday", "opens_at", "id")),
         _into(

@@ -210,7 +210,10 @@ def service_to_hsds(service):
             "application_process": _said(service, "application_process"),
             "fees_description": _fees_description(service),
             "eligibility_description": _said(service, "eligibility"),
-            "last_modified": service.updated_at.isoformat().replace("+00:00", "Z"),
+            # The document nests its organization: it changed when either did.
+            "last_modified": max(service.updated_at, service.organization.updated_at)
+            .isoformat()
+            .replace("+00:00", "Z"),
             "interpretation_services": ", ".join(
                 sl.language.name
                 for sl in related(service, "service_languages")
@@ -972,10 +975,12 @@ def _organization_for(source, data, organizations, errors):
     org = organizations.get(key)
     if org is None:
         org = organizations[key] = _organization_record(source, org_data, errors)
-        for i, loc in enumerate(org_data.get("locations") or []):
-            location = _stored_location(source, f"organization.locations[{i}]", loc, errors)
-            if location is not None:
-                org.locations[location.external_id or (source, "org", i)] = location
+    # Its own locations, also those no service is at; a later item may bring them
+    # (a sync reads an organization's document after its services').
+    for i, loc in enumerate(org_data.get("locations") or []):
+        location = _stored_location(source, f"organization.locations[{i}]", loc, errors)
+        if location is not None:
+            org.locations.setdefault(location.external_id or (source, "org", i), location)
     return org
 
 

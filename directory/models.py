@@ -1452,6 +1452,43 @@ class SourceId(models.Model):
         return f"{self.source}: {self.external_id}"
 
 
+class SyncRun(models.Model):
+    """One run of manage.py sync_hsds: when, from which API, and what it changed.
+
+    The next run of the same source asks only for what changed after this
+    one's `newest_seen` (docs/hsds.md, "Live sync").
+    """
+
+    source = models.CharField(_("source"), max_length=200)  # as in SourceId.source
+    url = models.URLField(_("web address"), max_length=500)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # What was asked of the source; empty: everything.
+    modified_after = models.DateTimeField(_("changes since"), null=True, blank=True)
+    newest_seen = models.DateTimeField(_("newest change seen"), null=True, blank=True)
+    # The source's ids of the services changed at `newest_seen`, which the next
+    # run's modified_after sends again: it skips them (directory.hsds_sync.Reader).
+    newest_ids = models.JSONField(default=list, editable=False)
+    pages = models.PositiveIntegerField(_("pages read"), default=0)
+    items = models.PositiveIntegerField(_("services read"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    warnings = models.PositiveIntegerField(_("warnings"), default=0)
+    succeeded = models.BooleanField(_("written"), default=False)
+    failure = models.TextField(_("why nothing was written"), blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("HSDS sync")
+        verbose_name_plural = _("HSDS syncs")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["source", "-started_at"], name="syncrun_source_latest")]
+
+    def __str__(self):
+        return f"{self.source} {self.started_at:%Y-%m-%d %H:%M}"
+
+
 class PendingImportQuerySet(models.QuerySet):
     def abandoned(self):
         return self.filter(created_at__lt=timezone.now() - PendingImport.MAX_AGE)

@@ -442,6 +442,21 @@ def test_modified_after_returns_what_changed_since(client, listings):
     assert [s["service"]["name"] for s in _page["contents"]] == ["Food pantry"]
 
 
+def test_an_edit_to_an_organization_is_a_change_to_its_services(client, listings):
+    """A service's document nests its organization: a sync must see the organization's edit."""
+    later = timezone.now() + timedelta(minutes=5)
+    Organization.objects.filter(pk=listings["eastside"].pk).update(
+        updated_at=later + timedelta(hours=1)
+    )
+    stamp = later.strftime("%Y-%m-%dT%H:%M:%SZ")
+    changed = _get(client, f"/api/services?modified_after={stamp}")[1]["contents"]
+    eastside = Service.objects.filter(organization=listings["eastside"], status=Status.PUBLISHED)
+    assert sorted(s["name"] for s in changed) == sorted(eastside.values_list("name", flat=True))
+    assert {s["last_modified"] for s in changed} == {
+        (later + timedelta(hours=1)).isoformat().replace("+00:00", "Z")
+    }
+
+
 def test_minimal_and_full_shapes(client, listings):
     _r, minimal = _get(
         client, f"/api/services?minimal=true&organization_id={listings['eastside'].pk}"

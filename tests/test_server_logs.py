@@ -11,7 +11,6 @@ import io
 import logging
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from gunicorn.glogging import SafeAtoms
 from gunicorn.http.errors import NoMoreData
 
 from directory.log_filters import PrivateGunicornLogger, ScrubVisitorDetails
+from tests.app_servers import free_port, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 BIND_HOST = "127.0.0.1"
@@ -103,12 +103,6 @@ REQUESTS = {
 }
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind((BIND_HOST, 0))
-        return s.getsockname()[1]
-
-
 def _client_socket(port):
     s = socket.socket()
     s.settimeout(30)
@@ -168,7 +162,7 @@ def _env(tmp_path, port):
 def served(tmp_path_factory):
     """Run gunicorn, send every request in REQUESTS, stop it; return (statuses, log text)."""
     tmp_path = tmp_path_factory.mktemp("server-logs")
-    port = _free_port()
+    port = free_port()
     env = _env(tmp_path, port)
     for command in (["migrate", "--noinput"], ["createcachetable"]):
         subprocess.run(
@@ -203,12 +197,7 @@ def served(tmp_path_factory):
             for name, raw in REQUESTS.items():
                 statuses[name] = _send(port, raw)
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server)
     # Everything it wrote: both streams, plus any log file it may have opened beside us.
     written = out_path.read_bytes() + err_path.read_bytes()
     for extra in tmp_path.glob("*.log*"):

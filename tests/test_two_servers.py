@@ -7,14 +7,8 @@ saved to the database is on both (docs/deployment.md, "Two app servers").
 """
 
 import http.client
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
+from contextlib import ExitStack
 from urllib.parse import urlencode
 
 import pytest
@@ -23,9 +17,9 @@ from django.conf import global_settings
 from django.contrib.auth.models import Group, User
 from django.db import connection
 
+from tests.app_servers import free_port, gunicorn, production_env
 from tests.factories import make_organization, make_service
 
-ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = "redis://127.0.0.1:6379/14"
 PASSWORD = "correct-horse-battery"
 
@@ -34,36 +28,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _database_url():
     # The test database itself: what this test commits, both servers see.
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _env(port):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN"))}
-    return {
-        **env,
-        "DEBUG": "0",
-        "SECRET_KEY": "two-servers-test-only-not-secret",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": REDIS_URL,
-        "PYTHONUNBUFFERED": "1",
-    }
 
 
 class Browser:
@@ -98,51 +67,17 @@ class Browser:
         return self.request(port, "POST", "/partners/login/", form)[0]
 
 
-def _wait_until_serving(server, port, deadline):
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            if Browser().request(port, "GET", "/robots.txt")[0] == 200:
-                return True
-        except OSError:
-            pass
-        time.sleep(0.2)
-    return False
-
-
 @pytest.fixture
 def two_servers(transactional_db, tmp_path):
     redis.Redis.from_url(REDIS_URL).flushdb()
-    servers, ports = [], []
     try:
-        for name in ("a", "b"):
-            port = _free_port()
-            log = open(tmp_path / f"{name}.log", "wb")
-            servers.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
-                    + ["--no-control-socket", "advocacy.wsgi"],
-                    cwd=ROOT,
-                    env=_env(port),
-                    stdout=log,
-                    stderr=log,
-                )
-            )
-            ports.append(port)
-        deadline = time.monotonic() + 60
-        for server, port, name in zip(servers, ports, "ab", strict=True):
-            assert _wait_until_serving(server, port, deadline), (
-                tmp_path / f"{name}.log"
-            ).read_text()
-        yield ports
+        with ExitStack() as servers:
+            ports = []
+            for name in ("a", "b"):
+                env = production_env(free_port(), DATABASE_URL=_database_url(), REDIS_URL=REDIS_URL)
+                ports.append(servers.enter_context(gunicorn(env, tmp_path / f"{name}.log")))
+            yield ports
     finally:
-        for server in servers:
-            server.send_signal(signal.SIGTERM)
-        for server in servers:
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
         redis.Redis.from_url(REDIS_URL).flushdb()
 
 

@@ -144,7 +144,11 @@ def service_entries(filters):
         matched = search.matching(SearchEntry.objects.all(), _meaning(filters["words"]))
         entries = entries.filter(organization_id__in=matched.values("organization_id"))
     if filters.get("modified_after") is not None:
-        entries = entries.filter(service__updated_at__gte=filters["modified_after"])
+        # As the documents' last_modified: the service's, or its organization's.
+        since = filters["modified_after"]
+        entries = entries.filter(
+            Q(service__updated_at__gte=since) | Q(organization__updated_at__gte=since)
+        )
     if any(filters.get(name) is not None for name in ("day", "starts", "ends")):
         entries = entries.filter(
             _open_between(filters.get("day"), filters.get("starts"), filters.get("ends"))
@@ -159,7 +163,7 @@ def _phones():
 # What a one-to-one service document reads besides the service and its
 # organization: its interpreted languages (interpretation_services).
 _ONE_TO_ONE_PREFETCHES = [
-    _into("service_languages", ServiceLanguage.objects.select_related("language"))
+    _into("service_languages", ServiceLanguage.objects.select_related("language").order_by("id"))
 ]
 # The lists it leaves out, given as empty so the serializer reads none of them
 # (exports.related reads a prefetched `_export_<name>` list when there is one).

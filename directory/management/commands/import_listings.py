@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, no_translatio
 
 from directory.hsds_package import SKIPPED, import_package, is_package
 from directory.imports import ImportFileError, import_records, read_file
+from directory.management.reports import write_report
 from directory.progress import ProgressBar
 
 
@@ -72,26 +73,14 @@ class Command(BaseCommand):
             source=path.name if source is None else source,
         )
         bar.finish()
-        if verbosity >= 2:
-            for outcome in report.outcomes:
-                matched = f" (matched by {outcome.matched_by})" if outcome.matched_by else ""
-                self.stdout.write(
-                    f"{outcome.source}: {outcome.action} {outcome.model} “{outcome.name}”{matched}"
-                )
-        for warning in report.warnings:
-            self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
-        for error in report.errors:
-            self.stderr.write(str(error))
-        summary = (
-            f"{len(report.created)} created, {len(report.updated)} updated, "
-            f"{len(report.errors)} errors, {len(report.warnings)} warnings"
+        write_report(
+            self,
+            report,
+            dry_run=dry_run,
+            verbosity=verbosity,
+            done="Imported",
+            refused="Nothing was imported",
         )
-        if report.errors:
-            raise CommandError(f"Nothing was imported: {summary}.")
-        if dry_run:
-            self.stdout.write(self.style.WARNING(f"Dry run, nothing written: {summary}."))
-        else:
-            self.stdout.write(self.style.SUCCESS(f"Imported: {summary}."))
 
     def _package(self, path, dry_run, publish, source, verbosity):
         """Import a package; say what became of each file and row, then as for a file."""
