@@ -243,6 +243,26 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads (logos, rights material) in S3-compatible object storage, for several app servers
+# (docs/deployment.md, "Uploaded files"); needs `pip install django-storages[s3]`. Serve the
+# bucket from this site's own domain (S3_CUSTOM_DOMAIN), or public pages would load logos
+# from another host.
+if os.environ.get("S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "custom_domain": os.environ.get("S3_CUSTOM_DOMAIN") or None,
+            "location": "media",
+            "default_acl": None,  # the bucket's own policy decides
+            "querystring_auth": False,  # plain, cacheable addresses for public files
+            "file_overwrite": False,  # random names anyway; never replace a stored file
+        },
+    }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -54,6 +54,8 @@ from .models import (
     Phone,
     PopulationServed,
     Report,
+    Resource,
+    ResourceVersion,
     Schedule,
     SearchSynonym,
     Service,
@@ -73,6 +75,7 @@ from .publishing import (
     may_move,
     stored_state,
 )
+from .resource_files import clean_resource_file
 
 # Curators see whose directory they are editing, in their language.
 admin.site.site_header = _("Directory curation")
@@ -185,6 +188,12 @@ def _save_each(queryset, user, **changes):
             obj.save()
             count += 1
     return count
+
+
+def publication(*first):
+    """A listing's "Publication" fieldset: `first` (its status...), then verification and dates."""
+    fields = [*first, ("last_verified_on", "verified_by"), "curator_notes"]
+    return (_("Publication"), {"fields": [*fields, ("created_at", "updated_at"), "loaded_version"]})
 
 
 class ListingAdmin(SimpleHistoryAdmin):
@@ -574,19 +583,7 @@ class OrganizationAdmin(OrganizationExportMixin, ListingAdmin):
             },
         ),
         (_("About"), {"fields": ["year_founded", "legal_status", "logo"], "classes": ["collapse"]}),
-        (
-            _("Publication"),
-            {
-                "fields": [
-                    ("status", "visibility"),
-                    "needs_review",
-                    ("last_verified_on", "verified_by"),
-                    "curator_notes",
-                    ("created_at", "updated_at"),
-                    "loaded_version",
-                ]
-            },
-        ),
+        publication(("status", "visibility"), "needs_review"),
     ]
 
     def get_queryset(self, request):
@@ -777,18 +774,7 @@ class ServiceAdmin(ServiceExportMixin, ListingAdmin):
             {"fields": [("area_type", "area_names"), "serves_detained", "detention_facilities"]},
         ),
         (_("Hours"), {"fields": [("open_24_7", "appointment_only"), "time_zone", "hours_note"]}),
-        (
-            _("Publication"),
-            {
-                "fields": [
-                    "status",
-                    ("last_verified_on", "verified_by"),
-                    "curator_notes",
-                    ("created_at", "updated_at"),
-                    "loaded_version",
-                ]
-            },
-        ),
+        publication("status"),
     ]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -842,19 +828,7 @@ class EventAdmin(ListingAdmin):
                 ]
             },
         ),
-        (
-            _("Publication"),
-            {
-                "fields": [
-                    "status",
-                    "visibility",
-                    ("last_verified_on", "verified_by"),
-                    "curator_notes",
-                    ("created_at", "updated_at"),
-                    "loaded_version",
-                ]
-            },
-        ),
+        publication("status", "visibility"),
     ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -866,6 +840,58 @@ class EventAdmin(ListingAdmin):
                 model = Location if db_field.name == "location" else Service
                 kwargs["queryset"] = model.objects.filter(organization=event.organization_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _https_by_default(field, **kwargs):
+    # A typed "example.org" becomes https://example.org (Django 6's default).
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class ResourceVersionForm(forms.ModelForm):
+    class Meta:
+        model = ResourceVersion
+        fields = ["language", "title", "text", "file", "link"]
+        formfield_callback = _https_by_default
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            # By content: a real PDF without scripts or attachments, or an image re-encoded.
+            return clean_resource_file(upload)
+        return upload
+
+
+class ResourceVersionInline(admin.StackedInline):
+    model = ResourceVersion
+    form = ResourceVersionForm
+    extra = 1
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Resource)
+class ResourceAdmin(ListingAdmin):
+    list_display = ["title", "kind", "topic", "reviewed_on", "status"]
+    list_filter = ["status", "kind", "topic", "audience"]
+    search_fields = ["title", "versions__title", "source_name", "source_organization__name"]
+    autocomplete_fields = ["source_organization"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ResourceVersionInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", ("kind", "topic", "audience")]}),
+        (
+            _("Source and review"),
+            {
+                "fields": [
+                    ("source_organization", "source_name"),
+                    ("reviewed_on", "reviewed_by"),
+                    "not_legal_advice",
+                ]
+            },
+        ),
+        publication("status"),
+    ]
 
 
 @admin.register(Location)

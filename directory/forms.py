@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .filters import DEFAULT_RADIUS, RADIUS_CHOICES
-from .models import EventType, Report, ReportReason, Suggestion
+from .language_choice import language_name
+from .models import EventType, Report, ReportReason, ResourceTopic, Suggestion
 from .spam import SpamDefences
 
 
@@ -88,3 +89,18 @@ class EventSearchForm(forms.Form):
         if start and end and end < start:
             self.add_error("end", _("The end of the range is before its start."))
         return cleaned
+
+
+class ResourceFilterForm(forms.Form):
+    """The /resources/ filters, from the query string (the page works without JavaScript)."""
+
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+
+    def __init__(self, *args, languages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [("", _("Any topic")), *ResourceTopic.choices]
+        # Each language in its own name: a reader finds theirs without reading ours.
+        self.fields["language"].choices = [("", _("Any language"))] + [
+            (code, language_name(code)) for code in languages
+        ]

@@ -1998,3 +1998,139 @@ class EventCancellation(CleanTextMixin, models.Model):
 
     def __str__(self):
         return f"{self.event} ({self.date})"
+
+
+class ResourceKind(models.TextChoices):
+    GUIDE = "guide", _("Guide")
+    RIGHTS_CARD = "card", _("Rights card")
+    CHECKLIST = "checklist", _("Checklist")
+    VIDEO = "video", _("Video")
+    FORM_HELP = "form-help", _("Help with a form")
+
+
+class ResourceTopic(models.TextChoices):
+    AGENTS = "agents", _("If immigration agents come")
+    FAMILY_PLAN = "family-plan", _("Family preparedness plan")
+    DETENTION = "detention", _("Detention and bond")
+    ASYLUM = "asylum", _("Asylum")
+    WORK = "work", _("Rights at work")
+    FRAUD = "fraud", _("Avoiding notario fraud")
+    OTHER = "other", _("Other")
+
+
+class ResourceAudience(models.TextChoices):
+    EVERYONE = "everyone", _("Everyone")
+    FAMILIES = "families", _("Families")
+    YOUTH = "youth", _("Young people")
+    WORKERS = "workers", _("Workers")
+    VOLUNTEERS = "volunteers", _("Volunteers and advocates")
+
+
+class ResourceQuerySet(ListingQuerySet):
+    def public(self):
+        """What anyone may see: rights material has no partners-only kind."""
+        return self.published()
+
+
+class Resource(Listing):
+    """Rights material curators vouch for: a guide or card, in one or more languages.
+
+    Each language is a ResourceVersion: a text page, an uploaded PDF or image
+    (checked and rewritten by directory/resource_files.py), or a video link.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ResourceKind.choices)
+    topic = models.CharField(_("topic"), max_length=20, choices=ResourceTopic.choices)
+    audience = models.CharField(
+        _("audience"),
+        max_length=20,
+        choices=ResourceAudience.choices,
+        default=ResourceAudience.EVERYONE,
+    )
+    source_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("source organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resources",
+    )
+    source_name = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("If they are not in the directory, their name."),
+    )
+    reviewed_on = models.DateField(_("last reviewed on"), null=True, blank=True)
+    # Who checked it and in what role, e.g. an immigration attorney.
+    reviewed_by = models.CharField(_("reviewed by"), max_length=200, blank=True)
+    not_legal_advice = models.BooleanField(_("say it is not legal advice"), default=True)
+
+    objects = ResourceQuerySet.as_manager()
+    history = History()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        permissions = [("publish_resource", _("Can publish resources"))]
+        constraints = [_status_constraint("resource")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("directory:resource-detail", kwargs={"slug": self.slug})
+
+    @property
+    def public_source(self):
+        """The source organization, if the public may see it; else None."""
+        org = self.source_organization
+        if org and org.status == Status.PUBLISHED and org.visibility == Visibility.PUBLIC:
+            return org
+        return None
+
+
+class ResourceVersion(CleanTextMixin, models.Model):
+    """A resource in one language: its text, its file, or a link to its video."""
+
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("resource"), on_delete=models.CASCADE, related_name="versions"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to="resources/",
+        blank=True,
+        max_length=200,
+        help_text=_("A PDF, or a PNG, JPEG or WebP image."),
+    )
+    link = models.URLField(_("video link"), blank=True)
+
+    history = History()
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("language version")
+        verbose_name_plural = _("language versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "language"], name="resource_one_version_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.resource} ({self.language})"
+
+    def clean(self):
+        if not (self.text.strip() or self.file or self.link):
+            raise ValidationError(_("Give the text, a file or a video link."))
+
+    @property
+    def is_pdf(self):
+        return self.file.name.endswith(".pdf")

@@ -15,7 +15,16 @@ that could break it (docs/architecture.md, "One rule, one place"):
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import CURATOR_STATUSES, Event, Organization, Phone, Service, Status, Visibility
+from .models import (
+    CURATOR_STATUSES,
+    Event,
+    Organization,
+    Phone,
+    Resource,
+    Service,
+    Status,
+    Visibility,
+)
 
 PUBLISH_REFUSED = _(
     "Only publishers can publish, unpublish or archive listings, or change who can see them."
@@ -44,6 +53,9 @@ def stored_state(listing):
             .first()
         )
         return row or (Status.DRAFT, Visibility.PUBLIC, None)
+    if isinstance(listing, Resource):  # open to everyone, and of no organization
+        status = Resource._base_manager.filter(pk=listing.pk).values_list("status", flat=True)
+        return status.first() or Status.DRAFT, Visibility.PUBLIC, None
     if isinstance(listing, Service):
         row = (
             Service._base_manager.filter(pk=listing.pk)

@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from . import resources
 from .models import Event, Organization
 
 
@@ -32,6 +33,21 @@ class EventSitemap(Sitemap):
         return event.updated_at
 
 
+class ResourceSitemap(Sitemap):
+    """Published rights material (with at least one language version)."""
+
+    i18n = True
+    alternates = True
+    changefreq = "monthly"
+
+    def items(self):
+        found = resources.public_resources().select_related(None).prefetch_related(None)
+        return found.only("slug", "updated_at")
+
+    def lastmod(self, resource):
+        return resource.updated_at
+
+
 class PageSitemap(Sitemap):
     i18n = True
     alternates = True
@@ -43,10 +59,16 @@ class PageSitemap(Sitemap):
             "directory:events",
             "directory:who-can-help",
             "directory:if-agents-come",
+            "directory:resources",
         ]
 
     def location(self, name):
         return reverse(name)
 
 
-SITEMAPS = {"organizations": OrganizationSitemap, "events": EventSitemap, "pages": PageSitemap}
+SITEMAPS = {
+    "organizations": OrganizationSitemap,
+    "events": EventSitemap,
+    "resources": ResourceSitemap,
+    "pages": PageSitemap,
+}

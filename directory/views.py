@@ -38,10 +38,11 @@ from . import (
     outreach,
     phones,
     recent,
+    resources,
     share,
 )
 from .filters import DirectoryFilter
-from .forms import EventSearchForm, ReportForm, SuggestionForm
+from .forms import EventSearchForm, ReportForm, ResourceFilterForm, SuggestionForm
 from .models import (
     Event,
     Organization,
@@ -433,6 +434,41 @@ def if_agents_come(request):
     return render(
         request, "directory/if_agents_come.html", {"reviewed_on": AGENTS_PAGE_REVIEWED_ON}
     )
+
+
+def resource_list(request):
+    form = ResourceFilterForm(request.GET or None, languages=resources.languages())
+    topic = language = ""
+    if form.is_valid():
+        topic, language = form.cleaned_data["topic"], form.cleaned_data["language"]
+    found = resources.public_resources(topic, language)
+    page = Paginator(found, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = []
+    for resource in page.object_list:
+        version = resources.version_for(resource, language, get_language())
+        url = resource.get_absolute_url()
+        shown.append(
+            (
+                resource,
+                version,
+                url if version.language == get_language() else f"{url}?lang={version.language}",
+            )
+        )
+    context = {"form": form, "page": page, "shown": shown, "count": page.paginator.count}
+    return render(request, "directory/resource_list.html", context)
+
+
+def resource_detail(request, slug):
+    resource = get_object_or_404(resources.public_resources(), slug=slug)
+    # ?lang= picks a version; else the reader's language, else the original.
+    version = resources.version_for(resource, request.GET.get("lang", ""), get_language())
+    context = {
+        "resource": resource,
+        "version": version,
+        "others": [v for v in resource.versions.all() if v != version],
+        "version_bidi": get_language_info(version.language)["bidi"],
+    }
+    return render(request, "directory/resource_detail.html", context)
 
 
 @require_GET

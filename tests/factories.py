@@ -13,6 +13,8 @@ from directory.models import (
     Organization,
     OrganizationKind,
     Phone,
+    Resource,
+    ResourceVersion,
     Schedule,
     Service,
     ServiceAtLocation,
@@ -117,6 +119,21 @@ def make_event(organization=None, title=None, status=Status.PUBLISHED, languages
     for code in languages:
         event.languages.add(make_language(code))
     return event
+
+
+def make_resource(title=None, status=Status.PUBLISHED, versions=None, **fields):
+    """Published rights material; `versions` is {language: (title, text)}, English by default."""
+    title = title or f"Resource {next(_seq)}"
+    fields.setdefault("kind", "card")
+    fields.setdefault("topic", "agents")
+    resource = Resource.objects.create(
+        title=title, slug=fields.pop("slug", f"resource-{next(_seq)}"), status=status, **fields
+    )
+    for language, (version_title, text) in (versions or {"en": (title, "Stay calm.")}).items():
+        ResourceVersion.objects.create(
+            resource=resource, language=language, title=version_title, text=text
+        )
+    return resource
 
 
 def cancel(event, day, note=""):

@@ -29,6 +29,7 @@ from tests.factories import (
     make_location,
     make_organization,
     make_phone,
+    make_resource,
     make_service,
     make_term,
 )
@@ -154,6 +155,10 @@ def world():
     hidden.append(_hidden_service(partners, word, digits, language))
     word, language, digits = CANARIES["draft service"]
     hidden.append(_hidden_service(open_harbor, word, digits, language, status=Status.DRAFT))
+    # Rights material: public, but sourced from the partners-only organization; and a draft.
+    make_resource("Door card", slug="door-card", source_organization=partners)
+    word = CANARIES["draft"][0]
+    hidden.append(make_resource(f"{word} rights card", slug="hidden-card", status=Status.DRAFT))
     # Merged away into hidden survivors: the old addresses must not lead there.
     OrganizationRedirect.objects.create(old_slug="zorblatt-old", organization=partners)
     OrganizationRedirect.objects.create(old_slug="quibbleford-old", organization=hidden[1])
@@ -200,6 +205,8 @@ def _search_urls(client):
 
 def _surfaces(client):
     urls = ["/", "/robots.txt", "/sitemap.xml", "/o/open-harbor/", "/who-can-help/"]
+    urls += ["/resources/", "/resources/door-card/", "/resources/hidden-card/"]
+    urls += ["/resources/?topic=agents&language=en", "/resources/door-card/?lang=es"]
     for search in _search_urls(client):
         urls.append(f"/search/?{search}")
     for search in ("", "q=Zorblatt", "language=hi", "category=legal"):

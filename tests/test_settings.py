@@ -55,6 +55,29 @@ def test_a_bad_boolean_fails_loudly():
     assert "DEBUG must be true or false" in result.stderr
 
 
+def test_uploads_go_to_object_storage_when_a_bucket_is_given():
+    code = (
+        "from django.conf import settings; s = settings.STORAGES['default']; "
+        "print(s['BACKEND']); o = s['OPTIONS']; "
+        "print(o['bucket_name'], o['endpoint_url'], o['custom_domain'], o['querystring_auth'])"
+    )
+    env = {
+        **PRODUCTION_ENV,
+        "S3_BUCKET": "directory-media",
+        "S3_ENDPOINT_URL": "https://s3.example.net",
+        "S3_CUSTOM_DOMAIN": "directory.example.org/media",
+    }
+    result = _manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == [
+        "storages.backends.s3.S3Storage",
+        "directory-media https://s3.example.net directory.example.org/media False",
+    ]
+    # Without a bucket: the local media folder, as before.
+    result = _manage("shell", "--no-imports", "-c", code.split("; o =")[0], env=PRODUCTION_ENV)
+    assert result.stdout.strip() == "django.core.files.storage.FileSystemStorage"
+
+
 def _log(msg, *args):
     record = logging.LogRecord("django.server", logging.INFO, __file__, 1, msg, args, None)
     ScrubVisitorDetails().filter(record)

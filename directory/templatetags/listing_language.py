@@ -3,6 +3,8 @@
 from django import template
 from django.utils.html import format_html
 
+from .. import language_choice
+
 register = template.Library()
 
 
@@ -11,3 +13,9 @@ def lang_attr(text):
     """` lang="en"` for text shown in its original language on another language's page."""
     lang = getattr(text, "lang", None)
     return format_html(' lang="{}"', lang) if lang else ""
+
+
+@register.filter
+def own_name(code):
+    """A language code as the language's own name ("Español", "한국어")."""
+    return language_choice.language_name(code)

@@ -33,6 +33,7 @@ from tests.factories import (
     make_location,
     make_organization,
     make_phone,
+    make_resource,
     make_service,
     make_term,
 )
@@ -55,6 +56,7 @@ class Directory:
     matching: list = field(default_factory=list)
     others: list = field(default_factory=list)
     event: object = None
+    resource: object = None
 
 
 def seed_vocabularies():
@@ -141,4 +143,15 @@ def make_directory():
     )
     cancel(directory.event, directory.event.starts_on + timedelta(weeks=1), "Holiday")
     make_event(first, "Online DACA renewal clinic", event_type="legal_clinic", languages=["es"])
+    directory.resource = make_resource(
+        "Your rights at the door",
+        source_organization=first,
+        reviewed_on=date(2026, 11, 2),
+        reviewed_by="An immigration attorney",
+        versions={
+            "en": ("Your rights at the door", "Keep the door closed.\n\nAsk for a warrant."),
+            "es": ("Sus derechos en la puerta", "Mantenga la puerta cerrada."),
+            "fa": ("حقوق شما دم در", "در را بسته نگه دارید."),
+        },
+    )
     return directory

@@ -36,6 +36,8 @@ PAGES = {
     "if-agents-come": lambda directory: reverse("directory:if-agents-come"),
     "events": lambda directory: reverse("directory:events"),
     "event": lambda directory: directory.event.get_absolute_url(),
+    "resources": lambda directory: reverse("directory:resources"),
+    "resource": lambda directory: directory.resource.get_absolute_url(),
     "suggest": lambda directory: reverse("directory:suggest"),
     "report": lambda directory: reverse(
         "directory:organization-report", args=[directory.first.slug]

@@ -30,6 +30,11 @@ from directory.models import (
     Location,
     Organization,
     Repeat,
+    Resource,
+    ResourceAudience,
+    ResourceKind,
+    ResourceTopic,
+    ResourceVersion,
     Status,
     Visibility,
 )
@@ -162,6 +167,112 @@ def load_sample_events():
     return made
 
 
+SAMPLE_RESOURCE_NOTE = "Sample resource made by load_demo: written for the demo, not reviewed."
+# slug, kind, topic, audience, source organization's slug, {language: (title, text)}
+SAMPLE_RESOURCES = [
+    (
+        "sample-rights-at-the-door",
+        ResourceKind.RIGHTS_CARD,
+        ResourceTopic.AGENTS,
+        ResourceAudience.EVERYONE,
+        "puente-legal-clinic-east-la",
+        {
+            "en": (
+                "Sample: Your rights at the door",
+                "[Sample resource] Keep the door closed. Ask to see a warrant signed by a "
+                "judge.\n\nYou have the right to remain silent. Do not sign anything before "
+                "you speak with a lawyer.",
+            ),
+            "es": (
+                "Ejemplo: Sus derechos en la puerta",
+                "[Recurso de ejemplo] Mantenga la puerta cerrada. Pida ver una orden firmada "
+                "por un juez.\n\nTiene derecho a guardar silencio. No firme nada antes de "
+                "hablar con un abogado.",
+            ),
+            "ko": (
+                "예시: 문 앞에서의 권리",
+                "[예시 자료] 문을 닫아 두십시오. 판사가 서명한 영장을 보여 달라고 "
+                "요청하십시오.\n\n귀하는 묵비권이 있습니다. 변호사와 상담하기 전에는 "
+                "아무것에도 서명하지 마십시오.",
+            ),
+        },
+    ),
+    (
+        "sample-family-preparedness-checklist",
+        ResourceKind.CHECKLIST,
+        ResourceTopic.FAMILY_PLAN,
+        ResourceAudience.FAMILIES,
+        "",
+        {
+            "en": (
+                "Sample: Family preparedness checklist",
+                "[Sample resource] Choose who will care for your children and tell the "
+                "school.\n\nKeep copies of birth certificates and passports in one place "
+                "a trusted person can reach.\n\nLearn by heart the phone number of a lawyer "
+                "and of a rapid response hotline.",
+            ),
+            "es": (
+                "Ejemplo: Lista para preparar a su familia",
+                "[Recurso de ejemplo] Elija quién cuidará de sus hijos e informe a la "
+                "escuela.\n\nGuarde copias de actas de nacimiento y pasaportes en un lugar "
+                "al que pueda llegar una persona de confianza.\n\nAprenda de memoria el "
+                "teléfono de un abogado y de una línea de respuesta rápida.",
+            ),
+        },
+    ),
+    (
+        "sample-spot-notario-fraud",
+        ResourceKind.GUIDE,
+        ResourceTopic.FRAUD,
+        ResourceAudience.EVERYONE,
+        "",
+        {
+            "en": (
+                "Sample: How to spot notario fraud",
+                "[Sample resource] In the United States a notario is not a lawyer and may not "
+                "give legal advice.\n\nOnly attorneys and accredited representatives of "
+                "DOJ-recognized organizations may help with your immigration case.",
+            ),
+            "es": (
+                "Ejemplo: Cómo reconocer el fraude de notarios",
+                "[Recurso de ejemplo] En los Estados Unidos un notario no es abogado y no "
+                "puede dar asesoría legal.\n\nSolo los abogados y los representantes "
+                "acreditados de organizaciones reconocidas por el DOJ pueden ayudarle con su "
+                "caso de inmigración.",
+            ),
+            "zh-hans": (
+                "示例：如何识别“公证人”欺诈",
+                "[示例资料] 在美国，“公证人”（notario）不是律师，不得提供法律建议。\n\n"
+                "只有律师和司法部认可组织的认可代表才能协助处理您的移民案件。",
+            ),
+        },
+    ),
+]
+
+
+def load_sample_resources():
+    """Published sample rights material in a few languages; updated in place on a rerun."""
+    for slug, kind, topic, audience, source, versions in SAMPLE_RESOURCES:
+        resource, _created = Resource.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "title": versions["en"][0],
+                "kind": kind,
+                "topic": topic,
+                "audience": audience,
+                "source_organization": Organization.objects.filter(slug=source).first(),
+                "source_name": "" if source else "Demo data",
+                "status": Status.PUBLISHED,
+                "curator_notes": SAMPLE_RESOURCE_NOTE,
+            },
+        )
+        for language, (title, text) in versions.items():
+            ResourceVersion.objects.update_or_create(
+                resource=resource, language=language, defaults={"title": title, "text": text}
+            )
+    return len(SAMPLE_RESOURCES)
+
+
 class Command(BaseCommand):
     help = "Load reference data and fictional demo listings (idempotent)."
 
@@ -179,6 +290,8 @@ class Command(BaseCommand):
             return
         count = load_sample_events()
         self.stdout.write(f"{count} sample events dated from today.")
+        count = load_sample_resources()
+        self.stdout.write(f"{count} sample resources.")
         if not settings.DEBUG:
             self.stdout.write("DEBUG is off: no demo accounts created.")
             return
