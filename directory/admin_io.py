@@ -10,20 +10,19 @@ token that only its uploader can confirm.
 """
 
 import secrets
-import tempfile
 from datetime import date
 
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import exports, hsds, hsds_package, listing_translations
+from . import export_files, hsds_package
 from .models import Location, Organization, PendingImport, Service
 
 UPLOAD_MAX_BYTES = 20 * 1024 * 1024
@@ -89,34 +88,14 @@ class VerifiedThisYearFilter(admin.SimpleListFilter):
 
 def curator_export(fmt, organizations, services, services_only=False):
     """Return a download of organizations (and only these services) for curators."""
-    filename = f"curator-{exports.export_filename(fmt)}"
-    if fmt == "zip":
-        # The HSDS data package: public listings only, as the HSDS JSON export.
-        output = tempfile.TemporaryFile()
-        hsds_package.write_package(services, output)
-        output.seek(0)
-        return FileResponse(
-            output, as_attachment=True, filename=f"curator-{hsds_package.package_filename()}"
-        )
-    if fmt == "json":
-        chunks = hsds.json_chunks(hsds.services_for_hsds(services))
-        response = StreamingHttpResponse(chunks, content_type="application/json")
-    else:
-        languages = listing_translations.used_languages(organizations, services)
-        listed = exports.organizations_for_export(
-            organizations, services, curator=True, translations=bool(languages)
-        )
-        table = {"curator": True, "services_only": services_only, "languages": languages}
-        if fmt == "xlsx":
-            output = tempfile.TemporaryFile()
-            exports.write_xlsx(exports.rows(listed, **table), output)
-            output.seek(0)
-            return FileResponse(output, as_attachment=True, filename=filename)
-        response = StreamingHttpResponse(
-            exports.csv_export(listed, **table), content_type="text/csv; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    export = export_files.Export(
+        export_files.BY_EXTENSION[fmt],
+        organizations,
+        services,
+        curator=True,
+        services_only=services_only,
+    )
+    return export_files.response(export)
 
 
 class ImportForm(forms.Form):

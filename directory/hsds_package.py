@@ -1024,9 +1024,3 @@ def write_package(services, output, language=None):
                 writer.writerow([_cell(row.get(c)) for c in columns])
             archive.writestr(resources[resource["name"]]["path"], text.getvalue().encode())
     return count
-
-
-def package_filename():
-    from .exports import export_filename
-
-    return export_filename("hsds.zip")

@@ -28,6 +28,7 @@ TIMEOUT = 60  # seconds a request may take
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # a page of 100 full services is well under 5 MB
 MAX_PAGES = 100_000
 USER_AGENT = "immigrant-advocacy-directory sync_hsds (+https://openreferral.org)"
+MAX_SOURCE_LENGTH = 200  # SourceId.source and SyncRun.source
 # What the changes list of a run keeps; a first run of a large source creates far more.
 MAX_CHANGES_KEPT = 1000
 
@@ -210,6 +211,11 @@ def sync(url, *, source=None, publish=False, dry_run=False, everything=False, fe
     """
     root = api_root(url)
     source = source or root
+    if len(source) > MAX_SOURCE_LENGTH:
+        raise SyncError(
+            f"The source name is longer than {MAX_SOURCE_LENGTH} characters: "
+            "give a shorter one with --source."
+        )
     previous = None if everything else last_run(source)
     since = previous.newest_seen if previous else None
     run = SyncRun(source=source, url=root, modified_after=since)

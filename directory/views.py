@@ -28,11 +28,11 @@ from . import (
     calendars,
     choices,
     events,
+    export_files,
     exports,
     facets,
     hotlines,
     hours,
-    hsds,
     language_choice,
     listing_translations,
     outreach,
@@ -530,66 +530,32 @@ def partner_listings(request):
     return render(request, "directory/partner_listings.html", context)
 
 
+# The public search's downloads (export_files), and the outreach files' types.
+PUBLIC_EXPORTS = ("csv", "xlsx", "vcf", "json")
 EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "vcf": "text/vcard; charset=utf-8",
-    "json": "application/json",
+    ext: export_files.CONTENT_TYPES[export_files.BY_EXTENSION[ext]] for ext in PUBLIC_EXPORTS
 }
 
 
 @require_GET
 def search_export(request, fmt):
     """The current search as a file: CSV, Excel, vCard or HSDS JSON (streamed)."""
-    if fmt not in EXPORT_TYPES:
+    if fmt not in PUBLIC_EXPORTS:
         raise Http404
     organizations, services = exports.search(request.GET)
-    if fmt == "json":
-        # ?lang=ko: the listings' text in Korean wherever a curator translated it.
-        language = request.GET.get("lang") or None
-        if language is not None and language not in listing_translations.languages():
-            return HttpResponse(
-                _("“%(value)s” is not one of: %(allowed)s.")
-                % {"value": language, "allowed": ", ".join(listing_translations.languages())},
-                status=400,
-                content_type="text/plain; charset=utf-8",
-            )
-        chunks = hsds.json_chunks(
-            hsds.services_for_hsds(
-                services.filter(organization__in=organizations.values("pk")), language
-            )
+    # ?lang=ko: HSDS with the listings' text in Korean wherever a curator translated it.
+    language = (request.GET.get("lang") or None) if fmt == "json" else None
+    if language is not None and language not in listing_translations.languages():
+        return HttpResponse(
+            _("“%(value)s” is not one of: %(allowed)s.")
+            % {"value": language, "allowed": ", ".join(listing_translations.languages())},
+            status=400,
+            content_type="text/plain; charset=utf-8",
         )
-    else:
-        # The data formats carry the listings' translations, in the languages they have.
-        languages = () if fmt == "vcf" else exports.public_languages(organizations, services)
-        reading = exports.CONTACTS if fmt == "vcf" else exports.table_reading(languages)
-        listed = exports.public_organizations(organizations, services, reading)
-        if fmt == "xlsx":
-            # The workbook is built before the first byte can be sent.
-            count = exports.exported_services_count(organizations, services)
-            if count > exports.EXCEL_LIMIT:
-                return HttpResponse(
-                    exports.excel_limit_message(count),
-                    status=400,
-                    content_type="text/plain; charset=utf-8",
-                )
-            output = tempfile.TemporaryFile()
-            exports.write_xlsx(exports.rows(listed, languages=languages), output)
-            output.seek(0)
-            return FileResponse(
-                output,
-                as_attachment=True,
-                filename=exports.export_filename(fmt),
-                content_type=EXPORT_TYPES[fmt],
-            )
-        chunks = (
-            exports.vcard_chunks(listed)
-            if fmt == "vcf"
-            else exports.csv_export(listed, languages=languages)
-        )
-    response = StreamingHttpResponse(chunks, content_type=EXPORT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(fmt)}"'
-    return response
+    export = export_files.Export(
+        export_files.BY_EXTENSION[fmt], organizations, services, text_language=language
+    )
+    return export_files.response(export)
 
 
 def _search_url(request):

@@ -304,6 +304,15 @@ def test_what_is_not_an_hsds_api_is_refused_plainly(fake_api, db, answer, messag
     assert not Organization.objects.exists()
 
 
+def test_a_source_name_too_long_to_keep_is_refused_before_reading(fake_api, db):
+    url, _answers, asked = fake_api
+    with pytest.raises(CommandError, match="give a shorter one with --source"):
+        _sync(url + "/" + "x" * 200)
+    assert asked == [] and not SyncRun.objects.exists()
+    with pytest.raises(CommandError, match="give a shorter one"):
+        _sync(url, "--source", "s" * 201)
+
+
 def test_an_address_that_is_not_a_web_api_is_refused(db):
     with pytest.raises(CommandError, match="is not an http:// or https:// address"):
         _sync("file:///etc/passwd")

@@ -11,11 +11,11 @@ import sys
 from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.http import QueryDict
 
-from directory import exports, hsds, hsds_package, listing_translations
+from directory import export_files, exports, listing_translations
 from directory.progress import ProgressBar
 
 # hsds is HSDS 3.0 JSON; hsds-package the tabular data package (a zip of CSV tables).
-FORMATS = ["csv", "xlsx", "vcf", "hsds", "hsds-package"]
+FORMATS = list(export_files.CONTENT_TYPES)
 # Options that may be given several times, as on the search form.
 MULTI_FILTERS = ["category", "kind", "language", "population", "credential", "facility", "remote"]
 SINGLE_FILTERS = ["q", "near", "radius", "fee", "detention", "open_now", "sort"]
@@ -47,59 +47,25 @@ class Command(BaseCommand):
             if value:
                 query.setlist(name, value if isinstance(value, list) else [value])
         organizations, services = exports.search(query)
-        if format == "hsds-package":
-            return self._package(organizations, services, output, text_language)
-        languages = ()  # translation columns, for the CSV and Excel
-        if format == "hsds":
-            services = services.filter(organization__in=organizations.values("pk"))
-            total = services.count()
-            items = hsds.services_for_hsds(services, text_language)
-        else:
-            total = organizations.count()
-            if format != "vcf":
-                languages = exports.public_languages(organizations, services)
-            reading = exports.CONTACTS if format == "vcf" else exports.table_reading(languages)
-            items = exports.public_organizations(organizations, services, reading)
-        bar = ProgressBar(f"Exporting {format}", total)
-        items = _counted(items, bar)
+        export = export_files.Export(format, organizations, services, text_language=text_language)
+        total = export.total()
         try:
             stream = open(output, "wb") if output else sys.stdout.buffer
         except OSError as exc:
             raise CommandError(f"Cannot write {output}: {exc.strerror}") from None
         try:
-            if format == "xlsx":
-                exports.write_xlsx(exports.rows(items, languages=languages), stream)
+            if format == "hsds-package":
+                total = export.write(stream)  # a zip is written whole: no progress bar
             else:
-                chunks = {
-                    "csv": lambda: exports.csv_export(items, languages=languages),
-                    "vcf": lambda: exports.vcard_chunks(items),
-                    "hsds": lambda: hsds.json_chunks(items),
-                }[format]()
-                for chunk in chunks:
-                    stream.write(chunk)
-        finally:
-            if output:
-                stream.close()
-        bar.finish()
-        if output:
-            self.stderr.write(
-                f"Wrote {total} {'services' if format == 'hsds' else 'organizations'} to {output}."
-            )
-
-    def _package(self, organizations, services, output, language):
-        """Write the zip (a zip is written whole, so no progress bar)."""
-        services = services.filter(organization__in=organizations.values("pk"))
-        try:
-            stream = open(output, "wb") if output else sys.stdout.buffer
-        except OSError as exc:
-            raise CommandError(f"Cannot write {output}: {exc.strerror}") from None
-        try:
-            total = hsds_package.write_package(services, stream, language)
+                bar = ProgressBar(f"Exporting {format}", total)
+                export.write(stream, _counted(export.items(), bar))
+                bar.finish()
         finally:
             if output:
                 stream.close()
         if output:
-            self.stderr.write(f"Wrote {total} services to {output}.")
+            kind = "services" if export.counts_services else "organizations"
+            self.stderr.write(f"Wrote {total} {kind} to {output}.")
 
 
 def _counted(items, bar):
