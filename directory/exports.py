@@ -16,7 +16,9 @@ from operator import attrgetter
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from . import columns as registry
 from . import export_reading, listing_translations
+from .columns import LOCATION, ORGANIZATION, SERVICE
 from .export_reading import CONTACTS, TABLE, TRANSLATED_TABLE  # noqa: F401 (callers pass)
 from .models import (
     Location,
@@ -122,7 +124,6 @@ def _service_languages(service):
 
 # A row is an organization's, a service's and a location's cells; a row
 # without a service or a location has those cells blank.
-ORGANIZATION, SERVICE, LOCATION = "organization", "service", "location"
 
 
 @dataclass
@@ -163,106 +164,35 @@ def _verified_by(listing):
     return listing.verified_by.get_username() if listing.verified_by else None
 
 
-def scoped(scope, columns):
-    """Columns (name, get) whose get reads the row's organization, service or location."""
-    return [Column(name, get, scope) for name, get in columns]
+# How a registry column's cell is read from its row's organization, service or location.
+_LISTS = {
+    "kinds": lambda org: _codes(related(org, "kinds")),
+    "taxonomy_terms": lambda s: _codes(related(s, "taxonomy_terms")),
+    "populations": lambda s: _codes(related(s, "populations")),
+}
+_BY_TYPE = {
+    registry.ID: lambda c: lambda obj: str(obj.id),
+    registry.BOOLEAN: lambda c: _flag(c.field),
+    registry.DATE: lambda c: lambda obj: _date(getattr(obj, c.field)),
+    registry.USER: lambda c: _verified_by,
+    registry.CODES: lambda c: _LISTS[c.field],
+    registry.PHONES: lambda c: _phones,
+    registry.LANGUAGES: lambda c: _service_languages,
+    registry.HOURS: lambda c: _service_hours,
+}
 
 
-PUBLIC_COLUMNS = [
-    *scoped(
-        ORGANIZATION,
-        [
-            ("organization_id", lambda org: str(org.id)),
-            ("organization_name", _field("name")),
-            ("organization_alternate_name", _field("alternate_name")),
-            ("organization_description", _field("description")),
-            ("organization_website", _field("website")),
-            ("organization_email", _field("email")),
-            ("organization_kinds", lambda org: _codes(related(org, "kinds"))),
-            ("organization_phones", _phones),
-            ("year_founded", _field("year_founded")),
-            ("legal_status", _field("legal_status")),
-            ("doj_recognized", _flag("doj_recognized")),
-            ("doj_recognition_expires_on", lambda org: _date(org.doj_recognition_expires_on)),
-            ("accredited_representatives_full", _field("accredited_representatives_full")),
-            ("accredited_representatives_partial", _field("accredited_representatives_partial")),
-            ("attorneys_on_staff", _field("attorneys_on_staff")),
-        ],
-    ),
-    *scoped(
-        SERVICE,
-        [
-            ("service_id", lambda s: str(s.id)),
-            ("service_name", _field("name")),
-            ("service_description", _field("description")),
-            ("service_url", _field("url")),
-            ("service_email", _field("email")),
-            ("categories", lambda s: _codes(related(s, "taxonomy_terms"))),
-            ("fee", _field("fee")),
-            ("fee_note", _field("fee_note")),
-            ("eligibility", _field("eligibility")),
-            ("populations", lambda s: _codes(related(s, "populations"))),
-            ("languages", _service_languages),
-            ("application_process", _field("application_process")),
-            ("walk_in", _flag("walk_in")),
-            ("by_appointment", _flag("by_appointment")),
-            ("by_hotline", _flag("by_hotline")),
-            ("online", _flag("online")),
-            ("remote_by_phone", _flag("remote_by_phone")),
-            ("remote_by_video", _flag("remote_by_video")),
-            ("required_documents", _field("required_documents")),
-            ("area_type", _field("area_type")),
-            ("area_names", _field("area_names")),
-            ("serves_detained", _flag("serves_detained")),
-            ("open_24_7", _flag("open_24_7")),
-            ("appointment_only", _flag("appointment_only")),
-            ("time_zone", _field("time_zone")),
-            ("hours", _service_hours),
-            ("hours_note", _field("hours_note")),
-            ("service_phones", _phones),
-        ],
-    ),
-    *scoped(
-        LOCATION,
-        [
-            ("location_id", lambda loc: str(loc.id)),
-            ("location_name", _private("name")),
-            ("confidential_address", _flag("is_confidential")),
-            ("address_1", _private("address_1")),
-            ("address_2", _private("address_2")),
-            ("city", _field("city")),
-            ("county", _field("county")),
-            ("state", _field("state")),
-            ("postal_code", _private("postal_code")),
-            ("country", _field("country")),
-            ("latitude", _private("latitude")),
-            ("longitude", _private("longitude")),
-            ("accessibility", _private("accessibility")),
-            ("transit", _private("transit")),
-        ],
-    ),
-]
+def _getter(column):
+    if column.private:
+        return _private(column.field)
+    if column.type in _BY_TYPE:
+        return _BY_TYPE[column.type](column)
+    return _field(column.field)
 
-# Only in the admin's exports: what a curator needs for outreach and
-# verification. Curator notes are never exported.
-CURATOR_COLUMNS = [
-    *scoped(
-        ORGANIZATION,
-        [
-            ("organization_status", _field("status")),
-            ("organization_last_verified_on", lambda org: _date(org.last_verified_on)),
-            ("organization_verified_by", _verified_by),
-        ],
-    ),
-    *scoped(
-        SERVICE,
-        [
-            ("service_status", _field("status")),
-            ("service_last_verified_on", lambda s: _date(s.last_verified_on)),
-            ("service_verified_by", _verified_by),
-        ],
-    ),
-]
+
+PUBLIC_COLUMNS = [Column(c.name, _getter(c), c.scope) for c in registry.PUBLIC]
+# Only in the admin's exports (registry.CURATOR_ONLY).
+CURATOR_COLUMNS = [Column(c.name, _getter(c), c.scope) for c in registry.CURATOR_ONLY]
 
 PUBLIC_HEADER = [c.name for c in PUBLIC_COLUMNS]
 

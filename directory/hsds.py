@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from . import export_reading, hsds_coverage, hsds_schedules, iso_names
 from .exports import WEEKDAY_CODES, hours_minutes, pieces, related
-from .imports import (
+from .import_records import (
     MAX_JSON_DEPTH,
     ImportFileError,
     LocationRecord,

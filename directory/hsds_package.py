@@ -27,7 +27,8 @@ from django.utils.translation import ngettext
 
 from . import hsds
 from .hsds_tables import BY_NAME, WEEKDAYS, WRITTEN_TABLES, table_for_file
-from .imports import ImportFileError, ImportReport, RowError, import_records
+from .import_records import ImportFileError, ImportReport, RowError
+from .imports import import_records
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,6 @@ import re
 import sys
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, time
 
 from django.core.exceptions import ValidationError
@@ -29,15 +28,39 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import indexing, listing_translations
+from .columns import (
+    BOOLEAN_FIELDS,
+    CHOICE_FIELDS,
+    DATE_FIELDS,
+    DEFAULTED_FIELDS,
+    FLOAT_FIELDS,
+    INTEGER_FIELDS,
+    LOCATION,
+    ORGANIZATION,
+    PRIVATE_LOCATION_FIELDS,
+    SERVICE,
+    field_columns,
+)
 from .exports import (
     CURATOR_COLUMNS,
     PUBLIC_HEADER,
     WEEKDAY_CODES,
     unneutralise,
 )
+from .import_records import (
+    ImportFileError,
+    ImportReport,
+    LocationRecord,
+    OrganizationRecord,
+    Outcome,
+    PhoneRecord,
+    RowError,
+    RowWarning,
+    ServiceRecord,
+    TermRecord,
+    TooLongNumber,
+)
 from .models import (
-    AreaType,
-    Fee,
     Kind,
     Language,
     LanguageVia,
@@ -64,132 +87,11 @@ from .text import CONTROL_CHARACTER_MESSAGE, control_character, printable
 logger = logging.getLogger(__name__)
 
 
-class ImportFileError(Exception):
-    """The file cannot be read at all (wrong format, not UTF-8, bad JSON)."""
-
-
 # A JSON number longer than this is no value we store; Python refuses to
 # read an integer of more than 4,300 digits at all.
 MAX_NUMBER_DIGITS = 30
 # Cells up to this long are kept once however often a file repeats them.
 SHARED_VALUE_LENGTH = 40
-# No HSDS object nests anywhere near this deep.
-MAX_JSON_DEPTH = 64
-
-
-@dataclass
-class RowError:
-    row: str
-    column: str
-    message: str
-
-    def __str__(self):
-        return (
-            f"{self.row}, {self.column}: {self.message}"
-            if self.column
-            else f"{self.row}: {self.message}"
-        )
-
-
-@dataclass
-class RowWarning:
-    """What an import keeps only in part, or not at all, though the file is accepted."""
-
-    row: str
-    column: str
-    message: str
-
-    __str__ = RowError.__str__
-
-
-@dataclass
-class PhoneRecord:
-    number: str
-    extension: str = ""
-    type: str = PhoneType.VOICE
-    is_24_hours: bool = False
-    description: str = ""
-    id: uuid.UUID | None = None
-    languages: list = field(default_factory=list)  # [(code, name)]
-
-
-@dataclass
-class TermRecord:
-    code: str
-    name: str
-    id: uuid.UUID | None = None
-    description: str = ""
-    taxonomy: str = ""
-    term_uri: str = ""
-    parent_id: uuid.UUID | None = None
-    source: str = ""  # where it is in the file, for warnings
-    column: str = ""
-
-
-@dataclass
-class LocationRecord:
-    source: str
-    fields: dict
-    columns: dict  # model field -> column name, for error messages
-    id: uuid.UUID | None = None
-    external_id: str = ""  # the publisher's own id (see SourceId)
-
-
-@dataclass
-class ServiceRecord:
-    source: str
-    fields: dict
-    columns: dict
-    id: uuid.UUID | None = None
-    external_id: str = ""
-    status: str | None = None  # what the file's status demands; None: the usual rule
-    terms: list | None = None  # [TermRecord]
-    populations: list | None = None
-    languages: list | None = None  # [(code, name, via)]
-    phones: list | None = None
-    hours: list | None = None  # [(weekday, opens, closes, id or None)], the service's usual hours
-    translations: dict | None = None  # {language: {field: text}}, of the file's columns only
-    # [(location key, sal id, sal description, hours like above or None)]
-    locations: list = field(default_factory=list)
-
-
-@dataclass
-class OrganizationRecord:
-    source: str
-    fields: dict
-    columns: dict
-    id: uuid.UUID | None = None
-    external_id: str = ""
-    kinds: list | None = None
-    phones: list | None = None
-    translations: dict | None = None  # as ServiceRecord's
-    locations: dict = field(default_factory=dict)  # key -> LocationRecord
-    services: list = field(default_factory=list)
-
-
-@dataclass
-class Outcome:
-    source: str
-    model: str
-    name: str
-    action: str  # "created" or "updated"
-    matched_by: str = ""
-
-
-@dataclass
-class ImportReport:
-    outcomes: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)  # [RowWarning]
-    written: bool = False
-
-    @property
-    def created(self):
-        return [o for o in self.outcomes if o.action == "created"]
-
-    @property
-    def updated(self):
-        return [o for o in self.outcomes if o.action == "updated"]
 
 
 # ---------------------------------------------------------------- reading
@@ -318,13 +220,6 @@ def _utf8_lines(text):
         ) from None
 
 
-class TooLongNumber:
-    """A JSON integer too long to be any value we store, reported where it is used."""
-
-    def __init__(self, digits):
-        self.digits = digits
-
-
 def _json_int(text):
     digits = len(text.lstrip("-"))
     return TooLongNumber(digits) if digits > MAX_NUMBER_DIGITS else int(text)
@@ -356,84 +251,11 @@ def _xlsx_text(value):
 
 CURATOR_HEADER = {c.name for c in CURATOR_COLUMNS}
 
-ORGANIZATION_COLUMNS = {
-    "name": "organization_name",
-    "alternate_name": "organization_alternate_name",
-    "description": "organization_description",
-    "website": "organization_website",
-    "email": "organization_email",
-    "year_founded": "year_founded",
-    "legal_status": "legal_status",
-    "doj_recognized": "doj_recognized",
-    "doj_recognition_expires_on": "doj_recognition_expires_on",
-    "accredited_representatives_full": "accredited_representatives_full",
-    "accredited_representatives_partial": "accredited_representatives_partial",
-    "attorneys_on_staff": "attorneys_on_staff",
-    "slug": "organization_name",
-}
-SERVICE_COLUMNS = {
-    "name": "service_name",
-    "description": "service_description",
-    "url": "service_url",
-    "email": "service_email",
-    "fee": "fee",
-    "fee_note": "fee_note",
-    "eligibility": "eligibility",
-    "application_process": "application_process",
-    "walk_in": "walk_in",
-    "by_appointment": "by_appointment",
-    "by_hotline": "by_hotline",
-    "online": "online",
-    "remote_by_phone": "remote_by_phone",
-    "remote_by_video": "remote_by_video",
-    "required_documents": "required_documents",
-    "area_type": "area_type",
-    "area_names": "area_names",
-    "serves_detained": "serves_detained",
-    "open_24_7": "open_24_7",
-    "appointment_only": "appointment_only",
-    "time_zone": "time_zone",
-    "hours_note": "hours_note",
-}
-LOCATION_COLUMNS = {
-    "name": "location_name",
-    "is_confidential": "confidential_address",
-    "address_1": "address_1",
-    "address_2": "address_2",
-    "city": "city",
-    "county": "county",
-    "state": "state",
-    "postal_code": "postal_code",
-    "country": "country",
-    "latitude": "latitude",
-    "longitude": "longitude",
-    "accessibility": "accessibility",
-    "transit": "transit",
-}
-BOOLEAN_FIELDS = {
-    "doj_recognized",
-    "walk_in",
-    "by_appointment",
-    "by_hotline",
-    "online",
-    "remote_by_phone",
-    "remote_by_video",
-    "serves_detained",
-    "open_24_7",
-    "appointment_only",
-    "is_confidential",
-}
-INTEGER_FIELDS = {
-    "year_founded",
-    "accredited_representatives_full",
-    "accredited_representatives_partial",
-    "attorneys_on_staff",
-}
-FLOAT_FIELDS = {"latitude", "longitude"}
-DATE_FIELDS = {"doj_recognition_expires_on"}
-CHOICE_FIELDS = {"fee": Fee, "area_type": AreaType}
-# Blank means "the model's default" for these, not an empty value.
-DEFAULTED_FIELDS = {"fee": Fee.FREE, "area_type": AreaType.LOCAL, "country": "US"}
+# Column <-> field maps and type checks, from the one registry (directory/columns.py).
+# A slug made from the name reports its errors at the name.
+ORGANIZATION_COLUMNS = {**field_columns(ORGANIZATION), "slug": "organization_name"}
+SERVICE_COLUMNS = field_columns(SERVICE)
+LOCATION_COLUMNS = field_columns(LOCATION)
 
 PHONE_PATTERN = re.compile(
     r"^(?P<number>[^\[]+?)(?:\s+x(?P<ext>\S+))?(?:\s+\[(?P<flags>[^\]]*)\])?$"
@@ -1011,24 +833,11 @@ class _Writer:
     # -- services
 
     def write_service(self, record, org, locations):
-        service = None
-        if record.id:
-            service = Service.objects.filter(pk=record.id).first()
-            matched_by = _("id")
-        if service is None:
-            service = self.sourced("service", record.external_id)
-            matched_by = _("source id")
-        if service is not None and service.organization_id != org.id:
-            self.error(
-                record.source, "service_id", _("This service id belongs to another organization.")
-            )
+        """Find or make the record's service, then write it and what hangs from it, step by step."""
+        found = self.match_service(record, org)
+        if found is None:
             return
-        if service is None and org.pk:
-            others = Service.objects.filter(organization=org)
-            if record.external_id:
-                others = others.exclude(pk__in=self.with_other_ids("service"))
-            service = others.filter(name__iexact=record.fields["name"]).first()
-            matched_by = _("organization and name")
+        service, matched_by = found
         created = service is None
         if created:
             service = Service(organization=org, status=Status.DRAFT)
@@ -1044,6 +853,40 @@ class _Writer:
         self.remember("service", record.external_id, service)
         self.outcome(record, service, created, "" if created else matched_by)
         self.write_translations(record, ServiceTranslation, service)
+        self.write_service_vocabularies(record, service)
+        if record.phones is not None:
+            self.replace_phones(record, service.phones.all(), record.phones, service=service)
+        if record.hours is not None:
+            service.schedules.filter(service_at_location__isnull=True).delete()
+            self.create_hours(record, service, record.hours)
+        self.write_service_places(record, service, locations)
+
+    def match_service(self, record, org):
+        """(our service or None for a new one, how it was matched), or None if refused.
+
+        By our id, the source's id, then the organization's service of that name;
+        an id of another organization's service is an error, never a move.
+        """
+        service, matched_by = None, ""
+        if record.id:
+            service, matched_by = Service.objects.filter(pk=record.id).first(), _("id")
+        if service is None:
+            service, matched_by = self.sourced("service", record.external_id), _("source id")
+        if service is not None and service.organization_id != org.id:
+            self.error(
+                record.source, "service_id", _("This service id belongs to another organization.")
+            )
+            return None
+        if service is None and org.pk:
+            others = Service.objects.filter(organization=org)
+            if record.external_id:
+                others = others.exclude(pk__in=self.with_other_ids("service"))
+            service = others.filter(name__iexact=record.fields["name"]).first()
+            matched_by = _("organization and name")
+        return service, matched_by
+
+    def write_service_vocabularies(self, record, service):
+        """Categories, populations and languages: the file's replace ours when it has them."""
         if record.terms is not None:
             service.taxonomy_terms.set(
                 [t for t in (self.term(record, t) for t in record.terms) if t]
@@ -1058,11 +901,9 @@ class _Writer:
                 if language and language.pk not in seen:
                     seen.add(language.pk)
                     ServiceLanguage.objects.create(service=service, language=language, via=via)
-        if record.phones is not None:
-            self.replace_phones(record, service.phones.all(), record.phones, service=service)
-        if record.hours is not None:
-            service.schedules.filter(service_at_location__isnull=True).delete()
-            self.create_hours(record, service, record.hours)
+
+    def write_service_places(self, record, service, locations):
+        """The service at each of its locations, with that place's own hours."""
         for key, sal_id, description, hours in record.locations:
             location = locations.get(key)
             if location is None:
@@ -1259,20 +1100,6 @@ class _Writer:
             term.term_uri = data.term_uri
             term.save()
         return term
-
-
-# What exports leave blank for a confidential location: a name, transit or
-# access note can give the place away as surely as its street.
-PRIVATE_LOCATION_FIELDS = {
-    "name",
-    "address_1",
-    "address_2",
-    "postal_code",
-    "latitude",
-    "longitude",
-    "accessibility",
-    "transit",
-}
 
 
 class _RolledBack(Exception):

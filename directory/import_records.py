@@ -1,0 +1,142 @@
+"""What an import reads a file into, and what it reports: plain records, no database.
+
+The readers (directory/imports.py for our CSV and Excel, directory/hsds.py and
+directory/hsds_package.py for HSDS) turn a file into these records; the
+writer (imports._Writer, import_batches) stores them. Kept apart so the
+readers need not import the writer, nor the writer the readers.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+
+from .models import PhoneType
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (wrong format, not UTF-8, bad JSON)."""
+
+
+# No HSDS object nests anywhere near this deep.
+MAX_JSON_DEPTH = 64
+
+
+@dataclass
+class RowError:
+    row: str
+    column: str
+    message: str
+
+    def __str__(self):
+        return (
+            f"{self.row}, {self.column}: {self.message}"
+            if self.column
+            else f"{self.row}: {self.message}"
+        )
+
+
+@dataclass
+class RowWarning:
+    """What an import keeps only in part, or not at all, though the file is accepted."""
+
+    row: str
+    column: str
+    message: str
+
+    __str__ = RowError.__str__
+
+
+@dataclass
+class PhoneRecord:
+    number: str
+    extension: str = ""
+    type: str = PhoneType.VOICE
+    is_24_hours: bool = False
+    description: str = ""
+    id: uuid.UUID | None = None
+    languages: list = field(default_factory=list)  # [(code, name)]
+
+
+@dataclass
+class TermRecord:
+    code: str
+    name: str
+    id: uuid.UUID | None = None
+    description: str = ""
+    taxonomy: str = ""
+    term_uri: str = ""
+    parent_id: uuid.UUID | None = None
+    source: str = ""  # where it is in the file, for warnings
+    column: str = ""
+
+
+@dataclass
+class LocationRecord:
+    source: str
+    fields: dict
+    columns: dict  # model field -> column name, for error messages
+    id: uuid.UUID | None = None
+    external_id: str = ""  # the publisher's own id (see SourceId)
+
+
+@dataclass
+class ServiceRecord:
+    source: str
+    fields: dict
+    columns: dict
+    id: uuid.UUID | None = None
+    external_id: str = ""
+    status: str | None = None  # what the file's status demands; None: the usual rule
+    terms: list | None = None  # [TermRecord]
+    populations: list | None = None
+    languages: list | None = None  # [(code, name, via)]
+    phones: list | None = None
+    hours: list | None = None  # [(weekday, opens, closes, id or None)], the service's usual hours
+    translations: dict | None = None  # {language: {field: text}}, of the file's columns only
+    # [(location key, sal id, sal description, hours like above or None)]
+    locations: list = field(default_factory=list)
+
+
+@dataclass
+class OrganizationRecord:
+    source: str
+    fields: dict
+    columns: dict
+    id: uuid.UUID | None = None
+    external_id: str = ""
+    kinds: list | None = None
+    phones: list | None = None
+    translations: dict | None = None  # as ServiceRecord's
+    locations: dict = field(default_factory=dict)  # key -> LocationRecord
+    services: list = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    source: str
+    model: str
+    name: str
+    action: str  # "created" or "updated"
+    matched_by: str = ""
+
+
+@dataclass
+class ImportReport:
+    outcomes: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # [RowWarning]
+    written: bool = False
+
+    @property
+    def created(self):
+        return [o for o in self.outcomes if o.action == "created"]
+
+    @property
+    def updated(self):
+        return [o for o in self.outcomes if o.action == "updated"]
+
+
+class TooLongNumber:
+    """A JSON integer too long to be any value we store, reported where it is used."""
+
+    def __init__(self, digits):
+        self.digits = digits
