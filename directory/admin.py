@@ -52,6 +52,7 @@ from .models import (
     OrganizationRedirect,
     OrganizationTranslation,
     Phone,
+    PhoneTranslation,
     PopulationServed,
     Report,
     Resource,
@@ -315,6 +316,7 @@ class NeedsVerificationFilter(admin.SimpleListFilter):
 class PhoneInline(admin.TabularInline):
     model = Phone
     extra = 0
+    show_change_link = True  # a phone's own page has its translations
     fields = ["number", "extension", "type", "is_24_hours", "description", "languages"]
     autocomplete_fields = ["languages"]
 
@@ -329,6 +331,12 @@ class TranslationInline(admin.StackedInline):
 class OrganizationTranslationInline(TranslationInline):
     model = OrganizationTranslation
     fields = ["language", "alternate_name", "description"]
+
+
+class PhoneTranslationInline(TranslationInline):
+    model = PhoneTranslation
+    fields = ["language", "description"]
+    classes = []  # the reason to open a phone's page
 
 
 class ServiceTranslationInline(TranslationInline):
@@ -1014,6 +1022,7 @@ class PhoneAdmin(SimpleHistoryAdmin):
     list_select_related = ["organization", "service"]
     search_fields = ["number", "organization__name", "service__name"]
     autocomplete_fields = ["organization", "service", "languages"]
+    inlines = [PhoneTranslationInline]
 
 
 class ModerationAdmin(admin.ModelAdmin):

@@ -12,7 +12,12 @@ say plainly that some text is in its original language.
 
 from django.conf import settings
 
-from .models import OrganizationTranslation, ServiceTranslation, translation_languages
+from .models import (
+    OrganizationTranslation,
+    PhoneTranslation,
+    ServiceTranslation,
+    translation_languages,
+)
 
 ORGANIZATION_FIELDS = ("alternate_name", "description")
 SERVICE_FIELDS = (
@@ -56,12 +61,19 @@ def _lay_over(listing, translation, fields, language):
     listing.shows_original = any(text.lang for text in listing.shown.values())
 
 
-def show_in(language, organizations=(), services=()):
-    """Give each listing `.shown` in this language; return whether any text is the original."""
+def show_in(language, organizations=(), services=(), phones=()):
+    """Give each listing `.shown` in this language; return whether any text is the original.
+
+    Each of `phones` gets `.shown_description`, the same way.
+    """
     by_org = _translations(
         OrganizationTranslation, "organization", [o.pk for o in organizations], language
     )
     by_service = _translations(ServiceTranslation, "service", [s.pk for s in services], language)
+    by_phone = _translations(PhoneTranslation, "phone", [p.pk for p in phones], language)
+    for phone in phones:
+        _lay_over(phone, by_phone.get(phone.pk), ("description",), language)
+        phone.shown_description = phone.shown["description"]
     for organization in organizations:
         # The organization's own name is never translated: a translated one shows under it.
         _lay_over(organization, by_org.get(organization.pk), ORGANIZATION_FIELDS, language)
@@ -72,7 +84,7 @@ def show_in(language, organizations=(), services=()):
             for line in service.shown["required_documents"].splitlines()
             if line.strip()
         ]
-    return any(listing.shows_original for listing in [*organizations, *services])
+    return any(listing.shows_original for listing in [*organizations, *services, *phones])
 
 
 def search_words(organization_ids, service_ids):

@@ -1209,6 +1209,25 @@ class Phone(CleanTextMixin, models.Model):
         return f"{scheme}:{self.tel_uri}"
 
 
+class PhoneTranslation(ListingTranslation):
+    """What a phone is for ("Spanish line, evenings"), in one interface language."""
+
+    phone = models.ForeignKey(Phone, on_delete=models.CASCADE, related_name="translations")
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    history = History()
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(fields=["phone", "language"], name="phone_translation_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.phone} ({self.language})"
+
+
 class OrganizationRedirectManager(models.Manager):
     def survivor_for(self, old_slug):
         """The organization an old, merged-away slug now points to, or None."""

@@ -289,7 +289,11 @@ def organization_detail(request, slug):
     for service in organization.public_services:
         service.contact_phones = phones.in_offer_order(service.phones.all())
     shows_original = listing_translations.show_in(
-        get_language(), [organization], organization.public_services
+        get_language(),
+        [organization],
+        organization.public_services,
+        [*organization.contact_phones]
+        + [p for service in organization.public_services for p in service.contact_phones],
     )
     upcoming = Event.objects.visible_to(request.user).filter(organization=organization)
     context = {

@@ -5,7 +5,12 @@ import re
 import pytest
 from django.urls import reverse
 
-from directory.models import OrganizationTranslation, ServiceTranslation, Status
+from directory.models import (
+    OrganizationTranslation,
+    PhoneTranslation,
+    ServiceTranslation,
+    Status,
+)
 from tests.factories import make_organization, make_phone, make_service
 from tests.test_publish_rule import _as_sent
 
@@ -155,3 +160,52 @@ def test_the_printable_sheet_names_the_service_in_the_readers_language(client, c
     assert KOREAN_SERVICE in sheet
     sheet = _page(client, "/search/sheet/")
     assert KOREAN_SERVICE not in sheet and "Deportation defense" in sheet
+
+
+# -- phone descriptions
+
+
+@pytest.fixture
+def phone_lines(clinic):
+    org, service = clinic
+    line = make_phone(
+        service=service, number="(213) 555-0142", description="Spanish line, evenings"
+    )
+    PhoneTranslation.objects.create(phone=line, language="ko", description="저녁 스페인어 상담")
+    return org, line
+
+
+def test_a_phones_description_is_in_the_readers_language_where_translated(client, phone_lines):
+    org, _line = phone_lines
+    url = org.get_absolute_url()  # before a request leaves its language active
+    korean = _page(client, f"/ko{url}")
+    assert "<span>저녁 스페인어 상담</span>" in korean
+    assert "Spanish line, evenings" not in korean
+    # Not translated into Vietnamese: the original, marked English.
+    vietnamese = _page(client, f"/vi{url}")
+    assert '<span lang="en">Spanish line, evenings</span>' in vietnamese
+    english = _page(client, url)
+    assert "<span>Spanish line, evenings</span>" in english and "저녁" not in english
+
+
+def test_a_curator_translates_a_phone_on_its_page_and_history_keeps_it(curator_client, phone_lines):
+    _org, line = phone_lines
+    url = reverse("admin:directory_phone_change", args=[line.pk])
+    data = _as_sent(curator_client.get(url))
+    n = int(data["translations-TOTAL_FORMS"])
+    data.update(
+        {
+            "translations-TOTAL_FORMS": str(n + 1),
+            f"translations-{n}-language": "vi",
+            f"translations-{n}-description": "Đường dây tiếng Tây Ban Nha, buổi tối",
+        }
+    )
+    r = curator_client.post(url, data)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    added = line.translations.get(language="vi")
+    assert added.history.count() == 1
+    # The service's page links each phone's own page, where its translations are.
+    service_page = curator_client.get(
+        reverse("admin:directory_service_change", args=[line.service_id])
+    ).content.decode()
+    assert url in service_page
