@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -191,9 +192,13 @@ def _save_each(queryset, user, **changes):
     return count
 
 
-def publication(*first):
-    """A listing's "Publication" fieldset: `first` (its status...), then verification and dates."""
+def publication(*first, sourced=False):
+    """A listing's "Publication" fieldset: `first` (its status...), then verification and dates.
+
+    `sourced`: the listing can come from other publishers' files, so show their ids.
+    """
     fields = [*first, ("last_verified_on", "verified_by"), "curator_notes"]
+    fields += ["their_ids"] if sourced else []
     return (_("Publication"), {"fields": [*fields, ("created_at", "updated_at"), "loaded_version"]})
 
 
@@ -201,12 +206,23 @@ class ListingAdmin(SimpleHistoryAdmin):
     form = ListingForm
     change_form_template = "admin/directory/listing_change_form.html"
     actions = ["publish", "archive", "mark_verified_today"]
-    readonly_fields = ["last_verified_on", "verified_by", "created_at", "updated_at"]
+    readonly_fields = ["last_verified_on", "verified_by", "created_at", "updated_at", "their_ids"]
     # A typed "example.org" becomes https://example.org (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_publish_permission(self, request):
         return can_publish(request.user, self.model)
+
+    @admin.display(description=_("source ids"))
+    def their_ids(self, obj):
+        """Which publishers' files name this listing, and by what id (SourceId): read-only."""
+        rows = obj.source_ids.order_by("source", "external_id") if obj.pk else []
+        return (
+            format_html_join(
+                mark_safe("<br>"), "{}: {}", ((row.source, row.external_id) for row in rows)
+            )
+            or "—"
+        )
 
     def has_delete_permission(self, request, obj=None):
         # Deleting is for whoever could take the listing back to a draft:
@@ -591,7 +607,7 @@ class OrganizationAdmin(OrganizationExportMixin, ListingAdmin):
             },
         ),
         (_("About"), {"fields": ["year_founded", "legal_status", "logo"], "classes": ["collapse"]}),
-        publication(("status", "visibility"), "needs_review"),
+        publication(("status", "visibility"), "needs_review", sourced=True),
     ]
 
     def get_queryset(self, request):
@@ -782,7 +798,7 @@ class ServiceAdmin(ServiceExportMixin, ListingAdmin):
             {"fields": [("area_type", "area_names"), "serves_detained", "detention_facilities"]},
         ),
         (_("Hours"), {"fields": [("open_24_7", "appointment_only"), "time_zone", "hours_note"]}),
-        publication("status"),
+        publication("status", sourced=True),
     ]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -356,4 +356,10 @@ def test_curators_see_each_run_and_what_it_changed_and_cannot_edit_it(fake_api, 
     assert "created: organization “Clinic 1”" in page
     assert 'name="_save"' not in page  # read-only: a record, not a form
     assert admin_client.get("/admin/directory/syncrun/add/").status_code == 403
+    # Each synced listing shows, read-only, which source's id it carries.
+    org = Organization.objects.get()
+    org_page = admin_client.get(f"/admin/directory/organization/{org.pk}/change/")
+    assert f"{url}: org-1" in org_page.content.decode()
+    service_page = admin_client.get(f"/admin/directory/service/{org.services.get().pk}/change/")
+    assert f"{url}: svc-1" in service_page.content.decode()
     assert admin_client.post(f"/admin/directory/syncrun/{run.pk}/delete/").status_code == 403
