@@ -40,3 +40,19 @@ def version_for(resource, *wanted):
         if code in by_language:
             return by_language[code]
     return versions[0] if versions else None
+
+
+def listed(found, wanted, page_language):
+    """(resource, the version to show, its address) for a list in `page_language`.
+
+    The version in `wanted` (the language filter) or the page's language; its
+    address asks for it (?lang=) when it is not the page's language.
+    """
+    shown = []
+    for resource in found:
+        version = version_for(resource, wanted, page_language)
+        url = resource.get_absolute_url()
+        if version.language != page_language:
+            url = f"{url}?lang={version.language}"
+        shown.append((resource, version, url))
+    return shown

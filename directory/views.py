@@ -447,17 +447,7 @@ def resource_list(request):
         topic, language = form.cleaned_data["topic"], form.cleaned_data["language"]
     found = resources.public_resources(topic, language)
     page = Paginator(found, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    shown = []
-    for resource in page.object_list:
-        version = resources.version_for(resource, language, get_language())
-        url = resource.get_absolute_url()
-        shown.append(
-            (
-                resource,
-                version,
-                url if version.language == get_language() else f"{url}?lang={version.language}",
-            )
-        )
+    shown = resources.listed(page.object_list, language, get_language())
     context = {"form": form, "page": page, "shown": shown, "count": page.paginator.count}
     return render(request, "directory/resource_list.html", context)
 

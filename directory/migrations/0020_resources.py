@@ -5,29 +5,15 @@ import django.db.models.deletion
 import simple_history.models
 import uuid
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-MODELS = ["resource", "resourceversion"]
+from directory import roles
 
 
 def grant_resource_permissions(apps, schema_editor):
     """Curators edit rights material as they edit listings; only publishers publish it."""
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editing = [
-        f"{action}_{model}" for model in MODELS for action in ("add", "change", "delete", "view")
-    ]
-    perms = Permission.objects.filter(content_type__app_label="directory")
-    for name in ("Curators", "Publishers"):
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(*perms.filter(codename__in=editing))
-    publishers = Group.objects.get(name="Publishers")
-    publishers.permissions.add(*perms.filter(codename="publish_resource"))
+    roles.grant(apps, roles.editing("resource", "resourceversion"))
+    roles.grant(apps, ["publish_resource"], groups=["Publishers"])
 
 
 class Migration(migrations.Migration):

@@ -5,23 +5,14 @@ import directory.text
 import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+from directory import roles
 
 
 def let_staff_translate_phones(apps, schema_editor):
     """As for the listings' translations (0016): a phone row's words, no publish step."""
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    codenames = [f"{action}_phonetranslation" for action in ("add", "change", "delete", "view")]
-    perms = Permission.objects.filter(content_type__app_label="directory", codename__in=codenames)
-    for name in ("Curators", "Publishers"):
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(*perms)
+    roles.grant(apps, roles.editing("phonetranslation"))
 
 
 class Migration(migrations.Migration):
