@@ -2,8 +2,8 @@
 
 The attacker runs many anonymous searches around a safe house, reads everything
 a visitor sees (the distance shown, whether it is inside the radius, its place
-in the order next to public listings, the rows of the CSV export), and fits the
-point that best explains all of it. The fit must stay at least 2 miles from
+in the order next to public listings, the rows and distances of the outreach
+CSV), and fits the point that best explains all of it. The fit must stay at least 2 miles from
 the real address.
 """
 
@@ -119,15 +119,20 @@ def _observe(client, bodies):
                 found.append((point, 0.0, radius))
                 found.append((point, *_bounds(dict(shown)[target])))
                 found.extend(_order(point, names, target))
-        if i % 5 == 0:  # the CSV export lists the same search in the same order
-            r = client.get("/search/export.csv", {"near": near, "radius": 10, "sort": "distance"})
+        if i % 5 == 0:  # the outreach CSV lists the same search in the screen's order
+            r = client.get("/search/outreach.csv", {"near": near, "radius": 10, "sort": "distance"})
             body = b"".join(r.streaming_content).decode()
             bodies.append(body)
-            rows = [row["organization_name"] for row in csv.DictReader(io.StringIO(body))]
-            names = list(dict.fromkeys(rows))
+            rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+            names = [row["Organization"] for row in rows]
             for target, found in constraints.items():
                 if target in names:
+                    distance = rows[names.index(target)]["Distance"]
+                    found.append((point, *_bounds(distance)))
                     found.extend(_order(point, names, target))
+            # The data export (for re-import) is ordered by name: it tells nothing more.
+            r = client.get("/search/export.csv", {"near": near, "radius": 10, "sort": "distance"})
+            bodies.append(b"".join(r.streaming_content).decode())
     return constraints
 
 
@@ -197,6 +202,10 @@ def test_many_searches_cannot_place_a_confidential_location_near_its_address(cli
     for target, public_site in TARGETS.items():
         assert len(constraints[target]) > 100
         best, equally_good = _fit(constraints[target], public_site)
+        # The attacker reads what is shown right: the fit finds the decoy...
+        decoy = Location.objects.filter(organization__name=target, is_confidential=True).get()
+        assert geo.haversine(best, (decoy.search_latitude, decoy.search_longitude)) < 1.0, target
+        # ...which is all it finds.
         assert geo.haversine(best, HOUSE) >= PROMISE_MILES, target
         assert min(geo.haversine(p, HOUSE) for p in equally_good) >= PROMISE_MILES, target
     # Nor does any page or export carry the real coordinates or street.
