@@ -14,6 +14,7 @@ import uuid
 from functools import wraps
 
 from django.core.cache import cache
+from django.core.signals import request_finished
 from django.db import transaction
 
 GENERATION_KEY = "directory:search-index-generation"
@@ -34,6 +35,15 @@ def memoized(function):
         return value
 
     return cached
+
+
+def _forget_request_token(**kwargs):
+    # A token `sync` read is this request's only: code run after it (a command, the
+    # next request before its own sync) reads the cache, never a finished request's.
+    _request.generation = None
+
+
+request_finished.connect(_forget_request_token, dispatch_uid="directory-generation-token")
 
 
 def sync():

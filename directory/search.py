@@ -13,6 +13,12 @@ Spanish (C), each word once.
 - SQLite: every query word must start a word of the entry's text; a match in
   the name ranks first.
 
+Chinese, Japanese, Thai and Khmer are written without spaces, so a word of
+theirs is a run of letters that may hold many words: the index keeps each run
+as its overlapping pairs of letters (and its last letter), and a query word in
+those scripts must have all its pairs there (`terms`). "律师" then finds
+"我们提供免费律师咨询", which a prefix test on the whole run never would.
+
 What the words mean is decided before the query, the same way for both:
 synonyms, language names, category words and stop words turn the words into
 groups of alternatives (directory/synonyms.py), and typos are corrected
@@ -52,6 +58,35 @@ def words(text):
     return _WORD.findall(fold(text))
 
 
+# Scripts written without spaces between words.
+UNSPACED = "\u0e00-\u0eff\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+_RUNS = re.compile(f"[{UNSPACED}]+|[^{UNSPACED}]+")
+_UNSPACED_RUN = re.compile(f"[{UNSPACED}]")
+
+
+def is_unspaced(word):
+    return bool(_UNSPACED_RUN.search(word))
+
+
+def terms(word, indexing=False):
+    """The index terms of one folded word: itself, or for unspaced runs their letter pairs.
+
+    A run of one letter is itself. Indexing adds each run's last letter, so a
+    one-letter query (a prefix of the terms) finds a letter at a run's end too.
+    """
+    if not is_unspaced(word):
+        return [word]
+    out = []
+    for run in _RUNS.findall(word):
+        if len(run) < 2 or not is_unspaced(run):
+            out.append(run)
+            continue
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+        if indexing:
+            out.append(run[-1])
+    return out
+
+
 @lru_cache(maxsize=1024)
 def _both_languages(name):
     with translation.override("es"):
@@ -73,9 +108,10 @@ def document_words(name, b_texts, c_texts, term_names):
     for part in texts:
         unique = []
         for word in words(" ".join(part)):
-            if word not in seen:
-                seen.add(word)
-                unique.append(word)
+            for term in terms(word, indexing=True):
+                if term not in seen:
+                    seen.add(term)
+                    unique.append(term)
         parts.append(unique)
     return tuple(parts)
 
@@ -103,7 +139,10 @@ def matching(entries, groups):
         condition = Q(tags__has_any=list(group.tags)) if group.tags else Q()
         for alternative in group.alternatives:
             condition |= Q(
-                *(Q(text__startswith=word) | Q(text__contains=f" {word}") for word in alternative)
+                *(
+                    Q(text__startswith=term) | Q(text__contains=f" {term}")
+                    for term in _terms(alternative)
+                )
             )
         entries = entries.filter(condition)
     return entries.annotate(rank=_name_bonus(shown))
@@ -119,9 +158,18 @@ def _name_bonus(query):
     )
 
 
+def _terms(alternative):
+    """An alternative's words as index terms, all required."""
+    return [term for word in alternative for term in terms(word)]
+
+
 def _tsquery(group):
     """A group as tsquery text: (a:* | b:* & c:* | ...), its phrases' words all required."""
-    return "(" + " | ".join(" & ".join(f"{w}:*" for w in alt) for alt in group.alternatives) + ")"
+    return (
+        "("
+        + " | ".join(" & ".join(f"{t}:*" for t in _terms(alt)) for alt in group.alternatives)
+        + ")"
+    )
 
 
 def _raw(text):
@@ -143,5 +191,5 @@ def _postgres(entries, groups, shown):
             )
     # Ranked by the words typed (each group's first alternative): what someone
     # typed outranks its synonyms, and the rank costs what it did before them.
-    typed = " | ".join(" & ".join(f"{w}:*" for w in g.alternatives[0]) for g in groups)
+    typed = " | ".join(" & ".join(f"{t}:*" for t in _terms(g.alternatives[0])) for g in groups)
     return entries.annotate(rank=_name_bonus(shown) + SearchRank(F("document"), _raw(typed)))

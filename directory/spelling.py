@@ -9,6 +9,9 @@ listing's words.
 A query word is corrected when it is not a vocabulary word nor the beginning
 of one (the search matches word prefixes: "immig" finds "immigration"), has at
 least MIN_LENGTH letters and no digit (numbers and ZIP codes are not typos).
+Words of the scripts written without spaces (Chinese, Japanese, Thai, Khmer)
+are never corrected: the index holds them as pairs of letters (search.terms),
+which trigrams cannot compare.
 Its correction is found among the vocabulary words most similar to it by
 pg_trgm's trigram similarity (at least THRESHOLD): the one needing the fewest
 edits, then the most similar, the most frequent, the first in A-Z, so the
@@ -32,7 +35,7 @@ from collections import Counter, defaultdict
 from django.core.cache import cache
 from django.db import connections, router, transaction
 
-from . import choices
+from . import choices, search
 from .models import SearchEntry, Word
 
 MIN_LENGTH = 3
@@ -54,7 +57,11 @@ _CHUNK = 2000
 
 def words_of(text):
     """The set of vocabulary words in a folded text: runs of letters, digits excluded."""
-    return {w for w in _WORD.findall(text) if w.isalpha() and len(w) <= Word.MAX_LENGTH}
+    return {
+        w
+        for w in _WORD.findall(text)
+        if w.isalpha() and len(w) <= Word.MAX_LENGTH and not search.is_unspaced(w)
+    }
 
 
 def trigrams(word):
@@ -156,6 +163,7 @@ def correct(words, extra=None):
             for w in words
             if w.isalpha()
             and MIN_LENGTH <= len(w) <= Word.MAX_LENGTH
+            and not search.is_unspaced(w)
             and not (extra and extra.is_known(w))
         },
     )

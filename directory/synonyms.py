@@ -29,7 +29,6 @@ change to a SearchSynonym renews it (directory/signals.py), so curators'
 edits apply at once, everywhere, without a restart.
 """
 
-import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -52,8 +51,6 @@ FILTER_TAGS = {
 KIND_PREFIX, POPULATION_PREFIX = "kind:", "serves:"
 # The longest phrase looked for, in words.
 MAX_PHRASE = 6
-# Scripts written without spaces between words.
-_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 def codes(text):
@@ -165,7 +162,7 @@ class Vocabulary:
         self.single = {phrase[0] for phrase in self.meanings if len(phrase) == 1}
         self.spelling = spelling.MemoryVocabulary([(w, 0) for w in self.single if w.isalpha()])
         self.unspaced = sorted(
-            (w for w in self.single if _UNSPACED.search(w)), key=len, reverse=True
+            (w for w in self.single if search.is_unspaced(w)), key=len, reverse=True
         )
 
     def _searchable(self, phrase):
@@ -210,7 +207,7 @@ class Vocabulary:
         """Split runs of unspaced scripts into the vocabulary words they hold."""
         result = []
         for word in words:
-            if word in self.single or not _UNSPACED.search(word):
+            if word in self.single or not search.is_unspaced(word):
                 result.append(word)
                 continue
             rest, pieces, unknown = word, [], ""

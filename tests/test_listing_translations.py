@@ -98,6 +98,31 @@ def test_a_korean_word_finds_the_listing_in_any_interface_language(client, clini
     assert "Eastside Immigrant Defense" in page
 
 
+# Written without spaces: a word is found inside a run of letters, not only at its start.
+UNSPACED = [
+    ("zh-hans", "我们为面临驱逐的移民提供免费律师咨询", ["律师", "驱逐", "免费律师", "律"]),
+    ("ja", "移民のための無料の法律相談を行っています", ["法律相談", "無料", "談"]),
+    ("th", "ให้คำปรึกษากฎหมายฟรีสำหรับผู้อพยพ", ["ปรึกษา", "อพยพ", "กฎหมาย"]),
+]
+
+
+@pytest.mark.parametrize("language, description, queries", UNSPACED)
+def test_a_word_inside_unspaced_text_finds_the_listing(client, language, description, queries):
+    org = make_organization("Harbor Legal Aid", description="Free immigration legal help.")
+    make_phone(organization=org)
+    make_service(org, name="Consultations")
+    OrganizationTranslation.objects.create(
+        organization=org, language=language, description=description
+    )
+    for q in queries:
+        assert "Harbor Legal Aid" in _page(client, f"/search/?q={q}"), q
+    # Every letter pair of the query must be there: these words are not.
+    for q in ("律所", "法律事务所", "ภาษี"):
+        assert "Harbor Legal Aid" not in _page(client, f"/search/?q={q}"), q
+    # No "Showing results for" a pair of letters: these words are never corrected.
+    assert "Showing results for" not in _page(client, "/search/?q=律帅")
+
+
 def test_a_draft_services_translation_does_not_make_its_organization_findable(client):
     org = make_organization("Open Harbor")
     make_phone(organization=org)

@@ -176,3 +176,13 @@ def test_load_demo_fills_the_vocabulary():
     assert loaded
     spelling.rebuild()
     assert dict(Word.objects.values_list("word", "frequency")) == loaded
+
+
+def test_a_word_added_after_a_search_is_a_correction_at_once(client, vocabulary):
+    # The in-memory vocabulary (SQLite) is keyed on the index's generation token; a
+    # search reads the token for its own request, which must not outlive it.
+    assert corrections("hambit") == {"hambit": "hanbit"}
+    assert client.get("/search/?q=asylum").status_code == 200
+    make_organization("Quetzal Legal", description="Asylum help.")
+    spelling.rebuild()
+    assert corrections("quetzel") == {"quetzel": "quetzal"}
