@@ -1011,11 +1011,12 @@ class SyncRunAdmin(ChoiceTagAdmin):
     """What each manage.py sync_hsds run read and changed: kept as a record, never edited."""
 
     list_display = ["started_at", "source", "modified_after", "items", "created", "updated"]
-    list_display += ["warnings", "succeeded"]
+    list_display += ["archived", "warnings", "succeeded"]
     list_filter = ["succeeded", "source"]
     date_hierarchy = "started_at"
     fields = ["source", "url", "started_at", "finished_at", "modified_after", "newest_seen"]
-    fields += ["pages", "items", "created", "updated", "warnings", "succeeded", "failure"]
+    fields += ["pages", "items", "created", "updated", "archived", "warnings", "succeeded"]
+    fields += ["failure"]
     fields += ["error_list", "change_list"]
     readonly_fields = ["error_list", "change_list"]
 

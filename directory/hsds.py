@@ -358,7 +358,7 @@ def _uuid(value):
         return None
 
 
-def _external_id(value):
+def external_id(value):
     """The publisher's own id, whatever its form ("42", "svc-7", a UUID); "" if none."""
     if value is None or isinstance(value, dict | list | bool | TooLongNumber):
         return ""
@@ -537,7 +537,7 @@ def _location_record(source, path, data, errors):
     return LocationRecord(
         source=source,
         id=_uuid(data.get("id")),
-        external_id=_external_id(data.get("id")),
+        external_id=external_id(data.get("id")),
         columns={f: f"{path}.{f}" for f in ("name", "city", "state", "latitude", "longitude")},
         fields={
             "name": _text(data, "name", 200),
@@ -726,7 +726,7 @@ def _service_record(source, data, errors):
     record = ServiceRecord(
         source=source,
         id=_uuid(data.get("id")),
-        external_id=_external_id(data.get("id")),
+        external_id=external_id(data.get("id")),
         status=_status(source, data, errors),
         columns={
             "name": "name",
@@ -798,7 +798,7 @@ def _organization_record(source, data, errors):
     return OrganizationRecord(
         source=source,
         id=_uuid(data.get("id")),
-        external_id=_external_id(data.get("id")),
+        external_id=external_id(data.get("id")),
         columns={
             "name": "organization.name",
             "website": "organization.website",
@@ -970,8 +970,8 @@ def _organization_for(source, data, organizations, errors):
         )
         return None
     # The publisher's id says which items are one organization; without one, its name.
-    external_id = _external_id(org_data.get("id"))
-    key = ("id", external_id) if external_id else ("name", org_data["name"].casefold())
+    their_id = external_id(org_data.get("id"))
+    key = ("id", their_id) if their_id else ("name", org_data["name"].casefold())
     org = organizations.get(key)
     if org is None:
         org = organizations[key] = _organization_record(source, org_data, errors)

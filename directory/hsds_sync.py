@@ -6,8 +6,10 @@ the newest `last_modified` it saw then (`modified_after`, in the source's
 own clock, so the two servers' clocks need not agree). The services become
 import records (directory.hsds) and are written by the ordinary import, all
 or nothing, under the source's ids (SourceId), so a service renamed at the
-source is renamed here and never duplicated. Each run is kept as a SyncRun:
-when, what was asked, what changed, or why nothing did.
+source is renamed here and never duplicated. A complete run (the first, or
+--all) also archives what the source gave us before and no longer lists: the
+HSDS API has no list of deletions. Each run is kept as a SyncRun: when, what
+was asked, what changed, or why nothing did.
 """
 
 import json
@@ -18,10 +20,13 @@ from urllib.request import Request, urlopen
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
-from .hsds import records_from_hsds
+from .hsds import external_id, records_from_hsds
+from .import_records import Outcome
 from .imports import ImportFileError, import_records
-from .models import SyncRun
+from .models import Organization, Service, SourceId, Status, SyncRun
+from .publishing import PUBLISH_REFUSED, may_move
 
 PER_PAGE = 100
 TIMEOUT = 60  # seconds a request may take
@@ -91,6 +96,10 @@ class Reader:
         self.newest_ids = set()  # the services read whose last_modified is `newest`
         self.organizations = {}  # id -> its own document, as asked for
         self.seen = set()  # the ids of the organizations of the services read
+        # A run from the beginning reads every service and organization the source
+        # lists, so what it does not list is gone there (archive_missing).
+        self.complete = modified_after is None
+        self.service_ids, self.organization_ids = set(), set()
 
     def __iter__(self):
         return self._services()
@@ -100,11 +109,15 @@ class Reader:
             if self._already_read(item):
                 continue
             self.items += 1
+            if isinstance(item, dict) and (pk := external_id(item.get("id"))):
+                self.service_ids.add(pk)
             yield self._whole(item)
         # Their organizations' own documents: the locations no service is at, which
         # no service document carries. All of them on a first run, else the changed ones.
-        if self.modified_after is None:
+        if self.complete:
             for item in self._list("organizations", modified_after=False):
+                if isinstance(item, dict) and (pk := external_id(item.get("id"))):
+                    self.organization_ids.add(pk)
                 yield _own(item)
         else:
             for pk in list(self.seen):
@@ -225,12 +238,77 @@ def sync(url, *, source=None, publish=False, dry_run=False, everything=False, fe
     except (SyncError, ImportFileError) as exc:
         _finish(run, reader, failure=str(exc), keep=not dry_run)
         raise SyncError(str(exc)) from None
-    report = import_records(records, errors=errors, publish=publish, dry_run=dry_run, source=source)
+    report = import_records(
+        records,
+        errors=errors,
+        publish=publish,
+        dry_run=dry_run,
+        source=source,
+        then=lambda writer: archive_missing(writer, reader) if reader.complete else None,
+    )
     failure = ""
     if report.errors:
         failure = f"Nothing was written: {len(report.errors)} errors."
     _finish(run, reader, report, failure, keep=not dry_run)
     return run, report
+
+
+def archive_missing(writer, reader):
+    """Archive what this source gave us and no longer lists: it was deleted or hidden there.
+
+    Run inside the import's transaction, after its records, so the archiving is
+    all or nothing with the run, recorded in history and asked of the publish
+    rule like any other change. A source that lists nothing is refused rather
+    than read as "everything was deleted".
+    """
+    missing = [
+        (Service, _missing(writer.source, "service", reader.service_ids)),
+        (
+            Organization,
+            _missing(writer.source, "organization", reader.organization_ids | reader.seen),
+        ),
+    ]
+    if not reader.service_ids and any(pks for _model, pks in missing):
+        writer.error(
+            writer.source,
+            "",
+            _(
+                "The source lists no services now: nothing was archived or written. If it "
+                "really has none left, archive its listings in the admin."
+            ),
+        )
+        return
+    for model, pks in missing:
+        for listing in model.objects.filter(pk__in=pks).exclude(status=Status.ARCHIVED):
+            if not may_move(writer.user, listing, status=Status.ARCHIVED):
+                writer.error(writer.source, "", f"{listing}: {PUBLISH_REFUSED}")
+                continue
+            listing.status = Status.ARCHIVED
+            listing.save()
+            writer.report.outcomes.append(
+                Outcome(
+                    source=writer.source,
+                    model=str(model._meta.verbose_name),
+                    name=str(listing),
+                    action="archived",
+                )
+            )
+            writer.warn(
+                writer.source,
+                "",
+                _("%(name)s is no longer listed by the source: it is archived.")
+                % {"name": listing},
+            )
+
+
+def _missing(source, kind, listed):
+    """Our rows of `kind` with this source's ids, none of which it still lists."""
+    ids = {}
+    for pk, their_id in SourceId.objects.filter(source=source, kind=kind).values_list(
+        kind, "external_id"
+    ):
+        ids.setdefault(pk, set()).add(their_id)
+    return [pk for pk, theirs in ids.items() if pk is not None and not theirs & listed]
 
 
 def _finish(run, reader, report=None, failure="", keep=True):
@@ -244,6 +322,7 @@ def _finish(run, reader, report=None, failure="", keep=True):
     if report is not None:
         run.succeeded = report.written
         run.created, run.updated = len(report.created), len(report.updated)
+        run.archived = len(report.archived)
         run.warnings = len(report.warnings)
         run.errors = [str(error) for error in report.errors[:MAX_CHANGES_KEPT]]
         run.changes = [

@@ -115,7 +115,7 @@ class Outcome:
     source: str
     model: str
     name: str
-    action: str  # "created" or "updated"
+    action: str  # "created", "updated" or (by a sync) "archived"
     matched_by: str = ""
 
 
@@ -133,6 +133,10 @@ class ImportReport:
     @property
     def updated(self):
         return [o for o in self.outcomes if o.action == "updated"]
+
+    @property
+    def archived(self):
+        return [o for o in self.outcomes if o.action == "archived"]
 
 
 class TooLongNumber:

@@ -1107,7 +1107,15 @@ class _RolledBack(Exception):
 
 
 def import_records(
-    records, *, publish=False, dry_run=False, errors=(), progress=None, user=None, source=""
+    records,
+    *,
+    publish=False,
+    dry_run=False,
+    errors=(),
+    progress=None,
+    user=None,
+    source="",
+    then=None,
 ):
     """Write records in one transaction; roll back on any error or a dry run.
 
@@ -1116,6 +1124,8 @@ def import_records(
     The command line passes none: it runs as the operator. `source` names
     the publisher whose ids the records carry (see SourceId). `errors` may
     hold the reader's RowWarning entries too: they are reported as warnings.
+    `then(writer)` runs after the records, in the same transaction (a sync's
+    archiving, directory/hsds_sync.py).
     """
     from .import_batches import BatchWriter
 
@@ -1129,6 +1139,8 @@ def import_records(
             # The search index is refreshed once, for every touched organization.
             with indexing.deferred():
                 writer.write_all(records, progress)
+                if then is not None and not report.errors:
+                    then(writer)
                 if report.errors or dry_run:
                     raise _RolledBack
         except _RolledBack:

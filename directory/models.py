@@ -1492,6 +1492,8 @@ class SyncRun(models.Model):
     items = models.PositiveIntegerField(_("services read"), default=0)
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
+    # Listings the source no longer lists, archived by a complete run.
+    archived = models.PositiveIntegerField(_("archived"), default=0)
     warnings = models.PositiveIntegerField(_("warnings"), default=0)
     succeeded = models.BooleanField(_("written"), default=False)
     failure = models.TextField(_("why nothing was written"), blank=True)

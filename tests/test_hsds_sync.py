@@ -19,7 +19,7 @@ from urllib.request import urlopen
 import pytest
 from django.core.management import CommandError, call_command
 
-from directory.models import Location, Organization, Service, SourceId, SyncRun
+from directory.models import Location, Organization, Service, SourceId, Status, SyncRun
 from tests.app_servers import free_port, gunicorn, manage, production_env
 
 PARTNERS_ONLY = "Koreatown Healing Circle"
@@ -181,6 +181,33 @@ def test_the_next_sync_asks_only_for_what_changed_and_updates_in_place(source, d
     _sync(url, "--publish", "--all")
     assert SyncRun.objects.latest("started_at").modified_after is None
     assert Service.objects.count() == services
+
+
+def test_a_complete_run_archives_what_the_source_has_since_hidden(source, db):
+    url, env, _database = source
+    _sync(url, "--publish")
+    gone = Service.objects.filter(status=Status.PUBLISHED).order_by("name").first()
+    their_id = gone.source_ids.get().external_id
+    change_source(
+        env,
+        "from directory.models import Service, Status\n"
+        f"s = Service.objects.get(pk={their_id!r})\n"
+        "s.status = Status.ARCHIVED\n"
+        "s.save()\n",
+    )
+    # Changes since the last run cannot tell what was deleted: nothing is archived.
+    _sync(url, "--publish")
+    gone.refresh_from_db()
+    assert gone.status == Status.PUBLISHED
+    # Reading everything can.
+    out = _sync(url, "--publish", "--all")
+    gone.refresh_from_db()
+    assert gone.status == Status.ARCHIVED
+    assert "1 archived" in out
+    run = SyncRun.objects.latest("started_at")
+    assert run.archived == 1
+    assert {"action": "archived", "model": "service", "name": gone.name} in run.changes
+    assert Service.objects.filter(status=Status.PUBLISHED).count() > 50
 
 
 def test_a_dry_run_reads_everything_and_keeps_nothing(source, db):
@@ -363,3 +390,61 @@ def test_curators_see_each_run_and_what_it_changed_and_cannot_edit_it(fake_api, 
     service_page = admin_client.get(f"/admin/directory/service/{org.services.get().pk}/change/")
     assert f"{url}: svc-1" in service_page.content.decode()
     assert admin_client.post(f"/admin/directory/syncrun/{run.pk}/delete/").status_code == 403
+
+
+def test_a_complete_run_archives_only_what_the_source_no_longer_lists(fake_api, db):
+    url, answers, _asked = fake_api
+    answers["/api/services", "1"] = (200, _page([_service(1), _service(2), _service(3)], 1, 1))
+    _sync(url, "--publish")
+    assert Service.objects.filter(status=Status.PUBLISHED).count() == 3
+
+    # Clinic 2 is gone at the source; Clinic 3 keeps its organization with another service.
+    three = _service(3)
+    three["id"] = "svc-3b"
+    three["name"] = "Know your rights workshops"
+    answers["/api/services", "1"] = (200, _page([_service(1), three], 1, 1))
+    out = _sync(url, "--publish", "--all")
+
+    status = dict(Service.objects.values_list("name", "status"))
+    assert status == {
+        "Legal clinic 1": Status.PUBLISHED,
+        "Legal clinic 2": Status.ARCHIVED,
+        "Legal clinic 3": Status.ARCHIVED,
+        "Know your rights workshops": Status.PUBLISHED,
+    }
+    orgs = dict(Organization.objects.values_list("name", "status"))
+    assert orgs == {
+        "Clinic 1": Status.PUBLISHED,
+        "Clinic 2": Status.ARCHIVED,
+        "Clinic 3": Status.PUBLISHED,
+    }
+    assert "3 archived" in out
+    # History says who changed it: the sync, as an import would.
+    clinic_2 = Service.objects.get(name="Legal clinic 2")
+    assert [h.status for h in clinic_2.history.order_by("history_date")][-1] == Status.ARCHIVED
+    warnings = SyncRun.objects.latest("started_at")
+    assert warnings.archived == 3 and warnings.warnings >= 3
+
+
+def test_a_dry_run_says_what_it_would_archive_and_archives_nothing(fake_api, db):
+    url, answers, _asked = fake_api
+    answers["/api/services", "1"] = (200, _page([_service(1), _service(2)], 1, 1))
+    _sync(url, "--publish")
+    answers["/api/services", "1"] = (200, _page([_service(1)], 1, 1))
+    out = StringIO()
+    err = StringIO()
+    call_command("sync_hsds", url, "--all", "--dry-run", stdout=out, stderr=err)
+    assert "Dry run, nothing written" in out.getvalue() and "2 archived" in out.getvalue()
+    assert "no longer listed by the source" in err.getvalue()
+    assert not Service.objects.filter(status=Status.ARCHIVED).exists()
+
+
+def test_a_source_that_suddenly_lists_nothing_archives_nothing(fake_api, db):
+    url, answers, _asked = fake_api
+    answers["/api/services", "1"] = (200, _page([_service(1), _service(2)], 1, 1))
+    _sync(url, "--publish")
+    answers["/api/services", "1"] = (200, _page([], 1, 1))
+    with pytest.raises(CommandError, match="Nothing was synced"):
+        _sync(url, "--all")
+    assert not Service.objects.exclude(status=Status.PUBLISHED).exists()
+    assert "lists no services now" in SyncRun.objects.latest("started_at").errors[0]

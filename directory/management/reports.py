@@ -19,8 +19,9 @@ def write_report(command, report, *, dry_run, verbosity, done, refused):
         command.stderr.write(command.style.WARNING(f"Warning: {warning}"))
     for error in report.errors:
         command.stderr.write(str(error))
+    archived = f"{len(report.archived)} archived, " if report.archived else ""
     summary = (
-        f"{len(report.created)} created, {len(report.updated)} updated, "
+        f"{len(report.created)} created, {len(report.updated)} updated, {archived}"
         f"{len(report.errors)} errors, {len(report.warnings)} warnings"
     )
     if report.errors:

@@ -31,7 +31,10 @@ class Command(BaseCommand):
             "--all",
             action="store_true",
             dest="everything",
-            help="Ask for every service, not only what changed since the last run.",
+            help=(
+                "Ask for every service, not only what changed since the last run, and "
+                "archive what the source no longer lists."
+            ),
         )
 
     @no_translations
