@@ -12,7 +12,7 @@ def build_missing_search_index(sender, using="default", **kwargs):
     from django.db import connections
 
     from .models import Organization, SearchEntry
-    from .search_index import rebuild
+    from .search_index import rebuild, vacuum
 
     with connections[using].cursor() as cursor:
         tables = connections[using].introspection.table_names(cursor)
@@ -22,6 +22,7 @@ def build_missing_search_index(sender, using="default", **kwargs):
         Organization.objects.using(using).public().exists()
     ):
         rebuild()
+        vacuum()
 
 
 class DirectoryConfig(AppConfig):

@@ -324,6 +324,23 @@ def rebuild(progress=None):
     return done
 
 
+def vacuum():
+    """PostgreSQL: reclaim the rows a rebuild replaced, and give the planner fresh statistics.
+
+    A rebuild deletes every row and writes it anew, so until autovacuum comes
+    by, each search also reads as many dead rows (measured: 50,000 beside the
+    50,000 live ones). VACUUM cannot run inside a transaction: inside one (a
+    test) this does nothing.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "VACUUM ANALYZE directory_searchentry, directory_serviceentry,"
+            " directory_openinginterval, directory_word"
+        )
+
+
 @contextmanager
 def _indexes_dropped():
     """On PostgreSQL, drop the index tables' GIN and time indexes, and make them again after."""

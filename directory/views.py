@@ -176,9 +176,14 @@ def _page_entries(filterset, page):
     start = (page.number - 1) * RESULTS_PER_PAGE
 
     def compute():
-        # Not the entries' words and vector: large, and the cards show neither.
-        rows = filterset.entries.select_related("organization").defer("document", "text")
-        return list(rows[start : start + RESULTS_PER_PAGE])
+        # The page is chosen over the entries alone, so sorting every match carries
+        # only their sort keys (a top-N sort in memory), and only its rows are then
+        # joined to their organizations; one query. Not the entries' words and
+        # vector: large, and the cards show neither.
+        entries = filterset.entries
+        chosen = entries.values("pk")[start : start + RESULTS_PER_PAGE]
+        rows = entries.filter(pk__in=chosen).select_related("organization")
+        return list(rows.defer("document", "text"))
 
     return recent.answer(("page", *recent.search_key(filterset), page.number), compute)
 

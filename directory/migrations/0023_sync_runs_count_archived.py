@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0022_index_unspaced_scripts_by_letter_pairs'),
+        ('directory', '0022_rebuild_search_index'),
     ]
 
     operations = [

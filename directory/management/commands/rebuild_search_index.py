@@ -23,6 +23,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {done:,} of {total:,} organizations")
 
         count = search_index.rebuild(progress=progress)
+        search_index.vacuum()
         self.stdout.write(
             f"Indexed {count:,} public organizations in {time.perf_counter() - started:.1f} s."
         )
