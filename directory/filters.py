@@ -80,7 +80,7 @@ class LenientMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
 # per process until the index changes (directory/choices.py).
 
 
-def _public_services(field):
+def public_services_with(field):
     """Exists: a public service uses this row (through the many-to-many `field`)."""
     through = Service._meta.get_field(field).remote_field.through
     column = {"taxonomy_terms": "taxonomyterm", "detention_facilities": "detentionfacility"}
@@ -95,7 +95,7 @@ def _public_services(field):
 def _terms():
     """Categories a public service has, and the parents above them."""
     rows = list(
-        TaxonomyTerm.objects.annotate(public=_public_services("taxonomy_terms")).values_list(
+        TaxonomyTerm.objects.annotate(public=public_services_with("taxonomy_terms")).values_list(
             "code", "name", "public"
         )
     )
@@ -128,6 +128,12 @@ def _facilities():
 def time_zones():
     """The time zones public services keep hours in."""
     return list(OpeningInterval.objects.order_by().values_list("time_zone", flat=True).distinct())
+
+
+def read_choices():
+    """Read every choice list into this process (directory/warmup.py)."""
+    for read in (_terms, _languages, _facilities, time_zones):
+        read()
 
 
 # Labels are translated when read, so each request gets its own language.

@@ -122,10 +122,11 @@ def weekly_intervals(schedules):
 _ORGANIZATION_FIELDS = [
     "pk", "name", "alternate_name", "description", "last_verified_on", "doj_recognized",
     "attorneys_on_staff", "accredited_representatives_full", "accredited_representatives_partial",
+    "updated_at",
 ]  # fmt: skip
 _SERVICE_FIELDS = [
     "pk", "organization_id", "name", "description", "fee", "serves_detained", "remote_by_phone",
-    "remote_by_video", "open_24_7", "area_type", "time_zone",
+    "remote_by_video", "open_24_7", "area_type", "time_zone", "updated_at",
 ]  # fmt: skip
 
 
@@ -208,7 +209,8 @@ def _build(organization_ids):
         for service in org.services:
             mine = service_tags(service) | own
             tags |= mine
-            service_entries.append((service.pk, org.pk, sorted(mine)))
+            modified = max(service.updated_at, org.updated_at)
+            service_entries.append((service.pk, org.pk, sorted(mine), modified))
             zone = zone_name(service.time_zone)
             intervals.extend(
                 (service.pk, org.pk, zone, weekday, starts, ends)
@@ -228,7 +230,7 @@ def _build(organization_ids):
 
 
 _ENTRY_COLUMNS = "organization_id, name, last_verified_on, tags, text, places"
-_SERVICE_COLUMNS = "service_id, organization_id, tags"
+_SERVICE_COLUMNS = "service_id, organization_id, tags, last_modified"
 _INTERVAL_COLUMNS = "service_id, organization_id, time_zone, weekday, starts, ends"
 
 
@@ -252,7 +254,7 @@ def _insert(entries, service_entries, intervals):
                 raw,
                 f"INSERT INTO directory_serviceentry ({_SERVICE_COLUMNS}) VALUES %s",
                 service_entries,
-                template="(%s, %s, %s::text[])",
+                template="(%s, %s, %s::text[], %s)",
                 page_size=BATCH,
             )
             execute_values(
@@ -271,8 +273,11 @@ def _insert(entries, service_entries, intervals):
             ],
         )
         cursor.executemany(
-            f"INSERT INTO directory_serviceentry ({_SERVICE_COLUMNS}) VALUES (%s, %s, %s)",
-            [(s.hex, o.hex, json.dumps(tags)) for s, o, tags in service_entries],
+            f"INSERT INTO directory_serviceentry ({_SERVICE_COLUMNS}) VALUES (%s, %s, %s, %s)",
+            [
+                (s.hex, o.hex, json.dumps(tags), connection.ops.adapt_datetimefield_value(modified))
+                for s, o, tags, modified in service_entries
+            ],
         )
         cursor.executemany(
             f"INSERT INTO directory_openinginterval ({_INTERVAL_COLUMNS})"
@@ -376,10 +381,10 @@ def snapshot():
         "entries": [(*row[:3], sorted(row[3]), *row[4:]) for row in entries],
         "documents": documents,
         "services": [
-            (service, organization, sorted(tags))
-            for service, organization, tags in ServiceEntry.objects.order_by("pk").values_list(
-                "service_id", "organization_id", "tags"
-            )
+            (service, organization, sorted(tags), modified)
+            for service, organization, tags, modified in ServiceEntry.objects.order_by(
+                "pk"
+            ).values_list("service_id", "organization_id", "tags", "last_modified")
         ],
         "intervals": sorted(
             OpeningInterval.objects.values_list(

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from .. import geo, search, synonyms
 from ..choices import memoized
 from ..exports import _into, service_prefetches
+from ..filters import public_services_with
 from ..models import (
     Location,
     OpeningInterval,
@@ -45,20 +46,18 @@ def public_terms():
     a hidden listing uses is not public. Read once per process until the
     index changes (directory/choices.py).
     """
+    # One EXISTS per term (a few hundred), not every (service, term) pair:
+    # at 100,000 services the pairs took a second to read.
     rows = {
-        pk: (code, parent_id, taxonomy)
-        for pk, code, parent_id, taxonomy in TaxonomyTerm.objects.values_list(
-            "pk", "code", "parent_id", "taxonomy"
-        )
+        pk: (code, parent_id, taxonomy, used)
+        for pk, code, parent_id, taxonomy, used in TaxonomyTerm.objects.annotate(
+            used=public_services_with("taxonomy_terms")
+        ).values_list("pk", "code", "parent_id", "taxonomy", "used")
     }
-    through = Service.taxonomy_terms.through.objects
-    used = through.filter(service__in=ServiceEntry.objects.values("pk")).values_list(
-        "taxonomyterm_id", flat=True
-    )
     public = {}
-    for pk in set(used):
+    for pk in [pk for pk, row in rows.items() if row[3]]:
         while pk is not None and pk not in public and pk in rows:
-            code, parent_id, taxonomy = rows[pk]
+            code, parent_id, taxonomy, _used = rows[pk]
             public[pk] = (code, taxonomy)
             pk = parent_id
     return public
@@ -144,11 +143,9 @@ def service_entries(filters):
         matched = search.matching(SearchEntry.objects.all(), _meaning(filters["words"]))
         entries = entries.filter(organization_id__in=matched.values("organization_id"))
     if filters.get("modified_after") is not None:
-        # As the documents' last_modified: the service's, or its organization's.
-        since = filters["modified_after"]
-        entries = entries.filter(
-            Q(service__updated_at__gte=since) | Q(organization__updated_at__gte=since)
-        )
+        # As the documents' last_modified: the later of the service's and its
+        # organization's, kept in the index (directory/search_index.py).
+        entries = entries.filter(last_modified__gte=filters["modified_after"])
     if any(filters.get(name) is not None for name in ("day", "starts", "ends")):
         entries = entries.filter(
             _open_between(filters.get("day"), filters.get("starts"), filters.get("ends"))
