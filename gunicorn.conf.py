@@ -21,3 +21,11 @@ accesslog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    # Tables each process builds once (places, choice lists): before the
+    # first visitor, not during their search (directory/warmup.py).
+    from directory import warmup
+
+    warmup.warm()

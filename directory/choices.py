@@ -46,13 +46,18 @@ def _forget_request_token(**kwargs):
 request_finished.connect(_forget_request_token, dispatch_uid="directory-generation-token")
 
 
-def sync():
-    """Forget the lists if the index changed since they were read (one cache read)."""
+def sync(in_request=True):
+    """Forget the lists if the index changed since they were read (one cache read).
+
+    `in_request=False` (a process starting, directory/warmup.py) leaves no
+    token for a request to reuse.
+    """
     generation = cache.get(GENERATION_KEY)
     if generation is None:  # a new or cleared cache: name the index as it is now
         cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
         generation = cache.get(GENERATION_KEY)
-    _request.generation = generation
+    if in_request:
+        _request.generation = generation
     if generation != _generation[0]:
         _memo.clear()
         _generation[0] = generation

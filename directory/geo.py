@@ -248,6 +248,12 @@ def find_place(text):
     return found or _corrected(name.split(",")[0], state)
 
 
+def build_tables():
+    """Build the place tables and their misspelling index now (directory/warmup.py)."""
+    _tables()
+    _name_index()
+
+
 @cache
 def _name_index():
     from .spelling import MemoryVocabulary
