@@ -4,6 +4,7 @@ Someone in an emergency picks the line for their area from the label, so a
 Chicago number among Los Angeles ones says so.
 """
 
+from . import recent
 from .models import AreaType, Location, Phone, PhoneType, Service
 
 LIMIT = 12
@@ -11,6 +12,11 @@ LIMIT = 12
 
 def _areas(names):
     return [name.strip() for name in names.split(";") if name.strip()]
+
+
+def shown():
+    """The lines as the home and error pages show them: the same until a listing changes."""
+    return recent.answer(("hotlines",), twenty_four_hour_lines)
 
 
 def twenty_four_hour_lines():

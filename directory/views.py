@@ -157,7 +157,7 @@ def home(request):
         request,
         "directory/home.html",
         {
-            "hotlines": recent.answer(("hotlines",), hotlines.twenty_four_hour_lines),
+            "hotlines": hotlines.shown(),
             "upcoming_events": upcoming[:HOME_EVENTS],
         },
     )
@@ -678,7 +678,7 @@ def _hotlines_if_they_load():
     """The home page's 24-hour lines, or none: an error page renders even with the database down."""
     try:
         choices.sync()  # as the home page: the recent answer of this index's generation
-        return recent.answer(("hotlines",), hotlines.twenty_four_hour_lines)
+        return hotlines.shown()
     except Exception:
         return []
 

@@ -3,7 +3,7 @@
 import pytest
 
 from directory import choices, geo, warmup
-from tests.factories import make_location, make_organization, make_service
+from tests.factories import make_location, make_organization, make_phone, make_service
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +39,14 @@ def test_without_it_the_first_search_reads_them(client, django_assert_max_num_qu
     first = _search_queries(client, django_assert_max_num_queries, "q=asylum")
     second = _search_queries(client, django_assert_max_num_queries, "q=clinic")
     assert first > second
+
+
+def test_the_first_home_page_after_start_reads_no_hotline(client, django_assert_max_num_queries):
+    make_phone(organization=make_organization("Rapid Response"), is_24_hours=True)
+    choices.changed()
+    warmup.warm()
+    with django_assert_max_num_queries(100) as first:
+        assert b"Rapid Response" in client.get("/").content
+    with django_assert_max_num_queries(100) as second:
+        client.get("/")
+    assert len(first) == len(second)
