@@ -110,10 +110,22 @@ def _terms():
 
 @memoized
 def _languages():
-    offered = ServiceLanguage.objects.filter(
-        language=OuterRef("pk"), service__in=ServiceEntry.objects.values("pk")
-    )
-    return list(Language.objects.filter(Exists(offered)).values_list("code", "name", "native_name"))
+    if connections[router.db_for_read(SearchEntry)].vendor == "postgresql":
+        # A probe of the index's tags (GIN) a language: 27 ms at 100,000
+        # services, where joining 170,000 service languages to the public
+        # services takes 130-200 ms. SQLite has no such index: there the join
+        # is the faster (110 ms against 170 at 10,000).
+        offered = Q(pk__in=[])
+        for code in Language.objects.values_list("code", flat=True):
+            tagged = SearchEntry.objects.filter(tags__has_all=[f"l:{code}"])
+            offered |= Q(code=code) & Exists(tagged)
+    else:
+        offered = Exists(
+            ServiceLanguage.objects.filter(
+                language=OuterRef("pk"), service__in=ServiceEntry.objects.values("pk")
+            )
+        )
+    return list(Language.objects.filter(offered).values_list("code", "name", "native_name"))
 
 
 @memoized
