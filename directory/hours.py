@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q
 
 
 def _zone(name):
@@ -19,6 +19,49 @@ def _zone(name):
         return ZoneInfo(name or settings.TIME_ZONE)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo(settings.TIME_ZONE)
+
+
+class _OpenAt(Expression):
+    """On an opening row: it is open at one of these clocks, and no closure cancels its day.
+
+    Rendered straight to SQL. Built of a Q and an Exists per clock, the same
+    test cost the ORM about 25 ms to build and compile at 28 time zones, on
+    each of the three or four uses a results page makes of it. The columns
+    are resolved as usual, so the SQL names the table as the query aliases it.
+    """
+
+    conditional = True
+    output_field = BooleanField()
+    _COLUMNS = ("time_zone", "weekday", "starts", "ends", "service_id")
+
+    def __init__(self, clocks):
+        super().__init__()
+        self.clocks = clocks  # [(zone names, weekday, minute of the week, date)]
+        self.columns = [F(name) for name in self._COLUMNS]
+
+    def get_source_expressions(self):
+        return self.columns
+
+    def set_source_expressions(self, exprs):
+        self.columns = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        from .models import Closure
+
+        zone, weekday, starts, ends, service = (compiler.compile(c)[0] for c in self.columns)
+        closures = connection.ops.quote_name(Closure._meta.db_table)
+        branches, params = [], []
+        for names, day, minute, date in self.clocks:
+            # Integers first: the terms are tested in this order, and most
+            # openings fail on the hour before the zone names are compared.
+            branches.append(
+                f"({ends} > %s AND {starts} <= %s AND {weekday} = %s"
+                f" AND {zone} IN ({', '.join(['%s'] * len(names))}) AND NOT EXISTS (SELECT 1"
+                f" FROM {closures} closure WHERE closure.service_id = {service}"
+                " AND closure.date = %s))"
+            )
+            params += [minute, minute, day, *names, connection.ops.adapt_datefield_value(date)]
+        return "(" + " OR ".join(branches) + ")", params
 
 
 def open_now_q(moment, time_zones, organization_ids=None):
@@ -31,7 +74,7 @@ def open_now_q(moment, time_zones, organization_ids=None):
     of the week must fall in an opening that started today or yesterday,
     unless a closure cancels that day's openings.
     """
-    from .models import Closure, OpeningInterval
+    from .models import OpeningInterval
     from .search_index import MINUTES_PER_DAY
 
     week = 7 * MINUTES_PER_DAY
@@ -42,26 +85,20 @@ def open_now_q(moment, time_zones, organization_ids=None):
         local = moment.astimezone(_zone(name))
         minute = local.weekday() * MINUTES_PER_DAY + local.hour * 60 + local.minute
         same_clock[(local.date(), minute)].append(name)
-    q = Q()
-    closed = Closure.objects.filter(service=OuterRef("service_id"))
+    clocks = []
     for (today, minute), names in same_clock.items():
         yesterday = today - timedelta(days=1)
         # An opening that started yesterday: on a Monday, yesterday's Sunday
         # opening runs past the end of the week.
         earlier = minute + week if today.weekday() == 0 else minute
-        q |= Q(
-            time_zone__in=names, weekday=today.weekday(), starts__lte=minute, ends__gt=minute
-        ) & ~Exists(closed.filter(date=today))
-        q |= Q(
-            time_zone__in=names,
-            weekday=yesterday.weekday(),
-            starts__lte=earlier,
-            ends__gt=earlier,
-        ) & ~Exists(closed.filter(date=yesterday))
+        clocks += [
+            (names, today.weekday(), minute, today),
+            (names, yesterday.weekday(), earlier, yesterday),
+        ]
     always = Q(tags__has_all=["always"])
-    if not q:
+    if not clocks:
         return always
-    openings = OpeningInterval.objects.filter(q)
+    openings = OpeningInterval.objects.filter(_OpenAt(clocks))
     if organization_ids is not None:
         openings = openings.filter(organization_id__in=organization_ids)
     # EXISTS: a page of results probes its services' openings by index; a

@@ -1627,6 +1627,10 @@ class OpeningInterval(models.Model):
             models.Index(
                 fields=["time_zone", "weekday", "starts"], name="openinginterval_when_idx"
             ),
+            # "Open now" reads whichever of the two is narrower at the hour:
+            # openings that have started (early in the day, few) or that
+            # have not ended yet (late in the day, few).
+            models.Index(fields=["time_zone", "weekday", "ends"], name="openinginterval_until_idx"),
         ]
 
     def __str__(self):

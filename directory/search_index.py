@@ -47,7 +47,7 @@ from .models import (
 )
 
 BATCH = 2000
-# As migration 0012 made them (and Meta.indexes for the last one).
+# As migration 0012 made them (and Meta.indexes for the last two).
 POSTGRES_INDEXES = [
     ("searchentry_document_gin", "directory_searchentry", "USING gin (document)"),
     ("searchentry_tags_gin", "directory_searchentry", "USING gin (tags)"),
@@ -56,6 +56,11 @@ POSTGRES_INDEXES = [
         "openinginterval_when_idx",
         "directory_openinginterval",
         "(time_zone, weekday, starts)",
+    ),
+    (
+        "openinginterval_until_idx",
+        "directory_openinginterval",
+        "(time_zone, weekday, ends)",
     ),
 ]
 MINUTES_PER_DAY = 24 * 60

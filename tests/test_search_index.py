@@ -26,11 +26,13 @@ from directory.hsds import json_chunks, services_for_hsds
 from directory.models import (
     DetentionFacility,
     Language,
+    OpeningInterval,
     Organization,
     OrganizationKind,
     PopulationServed,
     SearchEntry,
     Service,
+    ServiceEntry,
     Status,
     TaxonomyTerm,
     Visibility,
@@ -681,3 +683,20 @@ def test_the_vector_every_search_reads_is_kept_in_the_row():
             " WHERE attrelid = 'directory_searchentry'::regclass AND attname IN ('document', 'text')"
         )
         assert dict(cursor.fetchall()) == {"document": "m", "text": "e"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index definitions")
+def test_a_rebuild_makes_the_indexes_the_models_declare(listing):
+    # A rebuild drops the index tables' GIN and time indexes and makes them
+    # again after its bulk insert (search_index.POSTGRES_INDEXES); "open now"
+    # needs both time indexes as declared.
+    search_index.rebuild()
+    for model in (SearchEntry, ServiceEntry, OpeningInterval):
+        with connection.cursor() as cursor:
+            made = connection.introspection.get_constraints(cursor, model._meta.db_table)
+        for index in model._meta.indexes:
+            columns = [model._meta.get_field(name).column for name in index.fields]
+            assert made[index.name]["columns"] == columns, index.name
+    with connection.cursor() as cursor:
+        made = connection.introspection.get_constraints(cursor, "directory_searchentry")
+    assert made["searchentry_document_gin"]["type"] == "gin"
