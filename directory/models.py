@@ -894,28 +894,41 @@ class LocationQuerySet(models.QuerySet):
         )
 
     def within(self, box):
-        min_lat, max_lat, min_lon, max_lon = box
-        return self.filter(
-            search_latitude__range=(min_lat, max_lat), search_longitude__range=(min_lon, max_lon)
-        )
+        return self.filter(in_box(box))
 
     def with_distance(self, point):
         """Annotate `distance` in miles from `point` (haversine, in SQL)."""
-        from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+        return self.annotate(distance=distance_from(point))
 
-        from .geo import EARTH_RADIUS_MILES
 
-        lat, lon = (math_radians(v) for v in point)
-        dlat = (Radians("search_latitude") - lat) / 2
-        dlon = (Radians("search_longitude") - lon) / 2
-        h = Power(Sin(dlat), 2) + Cos(Radians("search_latitude")) * math_cos(lat) * Power(
-            Sin(dlon), 2
-        )
-        return self.annotate(
-            distance=models.ExpressionWrapper(
-                2 * EARTH_RADIUS_MILES * ASin(Sqrt(h)), output_field=models.FloatField()
-            )
-        )
+def in_box(box, prefix=""):
+    """A Q: the search point is inside (min_lat, max_lat, min_lon, max_lon).
+
+    `prefix` ("location__") tests a related location in the same query.
+    """
+    min_lat, max_lat, min_lon, max_lon = box
+    return models.Q(
+        **{
+            f"{prefix}search_latitude__range": (min_lat, max_lat),
+            f"{prefix}search_longitude__range": (min_lon, max_lon),
+        }
+    )
+
+
+def distance_from(point, prefix=""):
+    """The distance in miles from `point` to the search point (haversine, in SQL)."""
+    from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+
+    from .geo import EARTH_RADIUS_MILES
+
+    latitude, longitude = f"{prefix}search_latitude", f"{prefix}search_longitude"
+    lat, lon = (math_radians(v) for v in point)
+    dlat = (Radians(latitude) - lat) / 2
+    dlon = (Radians(longitude) - lon) / 2
+    h = Power(Sin(dlat), 2) + Cos(Radians(latitude)) * math_cos(lat) * Power(Sin(dlon), 2)
+    return models.ExpressionWrapper(
+        2 * EARTH_RADIUS_MILES * ASin(Sqrt(h)), output_field=models.FloatField()
+    )
 
 
 class Location(CleanTextMixin, models.Model):
