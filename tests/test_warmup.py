@@ -50,3 +50,19 @@ def test_the_first_home_page_after_start_reads_no_hotline(client, django_assert_
     with django_assert_max_num_queries(100) as second:
         client.get("/")
     assert len(first) == len(second)
+
+
+@pytest.mark.parametrize("counted", [True, False])
+def test_the_first_browse_all_after_start_counts_nothing(
+    client, django_assert_max_num_queries, monkeypatch, counted
+):
+    make_service(make_organization("Centro Legal"), "Asylum clinic")
+    choices.changed()
+    if not counted:  # the comparison can fail: the same warm-up without the counts
+        monkeypatch.setattr(warmup, "_browse_all", lambda: None)
+    warmup.warm()
+    with django_assert_max_num_queries(100) as first:
+        assert b"Centro Legal" in client.get("/search/").content
+    with django_assert_max_num_queries(100) as second:
+        client.get("/es/search/")  # every language shares the counts
+    assert (len(first) == len(second)) is counted
