@@ -411,6 +411,21 @@ def test_walking_the_pages_counts_once_until_something_changes(
     assert _get(client, "/api/services?per_page=1&page=2")[1]["total_items"] == 4
 
 
+def test_a_page_asked_again_reads_no_ids_until_something_changes(
+    client, listings, django_assert_num_queries
+):
+    url = "/api/services?search=asylum&per_page=1&page=2"
+    first = _get(client, url)[1]
+    with django_assert_num_queries(3):  # generation, rows, languages: no count, no ids
+        assert _get(client, url)[1] == first
+    # A write renews the generation: the page is read again, in the new order.
+    make_service(make_organization("Aardvark Asylum Aid"), "Aardvark asylum clinic")
+    again = _get(client, url)[1]
+    everything = _get(client, "/api/services?search=asylum&per_page=100")[1]["contents"]
+    assert again["total_items"] == first["total_items"] + 1 == len(everything)
+    assert again["contents"] == everything[1:2]
+
+
 # ---------------------------------------------------------------- filters
 
 
