@@ -163,7 +163,7 @@ def test_the_next_sync_asks_only_for_what_changed_and_updates_in_place(source, d
 
     second = SyncRun.objects.latest("started_at")
     assert second.modified_after == first.newest_seen
-    assert "asked for changes since" in out
+    assert "asked for changes since" in out and "read 1 service on 1 page." in out
     assert second.items == 1 and second.updated >= 1 and second.created == 0
     assert Service.objects.count() == services  # updated, never duplicated
     renamed.refresh_from_db()

@@ -1,6 +1,7 @@
 """Pull another directory's listings from its HSDS 3.0 API, all or nothing (docs/hsds.md)."""
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
+from django.template.defaultfilters import pluralize
 
 from directory.hsds_sync import SyncError, sync
 from directory.management.reports import write_report
@@ -61,7 +62,8 @@ class Command(BaseCommand):
             else "everything"
         )
         self.stdout.write(
-            f"{run.url}: asked for {asked}; read {run.items} services on {run.pages} pages."
+            f"{run.url}: asked for {asked}; read {run.items} service{pluralize(run.items)}"
+            f" on {run.pages} page{pluralize(run.pages)}."
         )
         write_report(
             self,
