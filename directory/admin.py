@@ -202,13 +202,16 @@ def publication(*first, sourced=False):
     return (_("Publication"), {"fields": [*fields, ("created_at", "updated_at"), "loaded_version"]})
 
 
+# A typed "example.org" becomes https://example.org (Django 6's default).
+HTTPS_BY_DEFAULT = {models.URLField: {"assume_scheme": "https"}}
+
+
 class ListingAdmin(SimpleHistoryAdmin):
     form = ListingForm
     change_form_template = "admin/directory/listing_change_form.html"
     actions = ["publish", "archive", "mark_verified_today"]
     readonly_fields = ["last_verified_on", "verified_by", "created_at", "updated_at", "their_ids"]
-    # A typed "example.org" becomes https://example.org (Django 6's default).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = HTTPS_BY_DEFAULT
 
     def has_publish_permission(self, request):
         return can_publish(request.user, self.model)
@@ -891,7 +894,7 @@ class ResourceVersionInline(admin.StackedInline):
     model = ResourceVersion
     form = ResourceVersionForm
     extra = 1
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = HTTPS_BY_DEFAULT
 
 
 @admin.register(Resource)
@@ -934,6 +937,7 @@ class LocationAdmin(SimpleHistoryAdmin):
 
 @admin.register(TaxonomyTerm)
 class TaxonomyTermAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_BY_DEFAULT
     list_display = ["code", "name", "parent", "open_eligibility_code", "service_count"]
     list_filter = ["taxonomy"]
     search_fields = ["code", "name", "description"]
