@@ -19,7 +19,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import indexing
+from . import copy_insert, indexing
 from .geo import SHARE_MILES, bounding_box, search_point
 from .imports import _Writer
 from .models import (
@@ -432,33 +432,32 @@ class BatchWriter(_Writer):
         when = timezone.now()
         history = {}
         for model in (Organization, Location, Service, Phone):
-            objs = batch.rows[model]
-            model.objects.bulk_create(objs)
+            copy_insert.insert(model, batch.rows[model])
         for (model, name), rows in batch.through.items():
-            rows[:] = model._meta.get_field(name).remote_field.through.objects.bulk_create(rows)
+            through = model._meta.get_field(name).remote_field.through
+            copy_insert.insert(through, rows, need_ids=True)  # their history names them
         for model in (Organization, Location, Service, Phone):
-            records = model.history.bulk_history_create(
-                batch.rows[model],
-                default_user=self.user,
-                default_change_reason=None,
-                default_date=when,
+            history[model] = copy_insert.insert_history(
+                model, batch.rows[model], user=self.user, when=when
             )
-            history.update({h.id: h for h in records})
         for (model, name), rows in batch.through.items():
             field = model._meta.get_field(name)
             m2m_history = getattr(model.history.model, name).model
-            names = [f.name for f in field.remote_field.through._meta.fields]
+            names = [f.attname for f in field.remote_field.through._meta.concrete_fields]
             owner = field.m2m_field_name()
-            m2m_history.objects.bulk_create(
-                m2m_history(
-                    history=history[getattr(row, f"{owner}_id")],
-                    **{n: getattr(row, n) for n in names},
-                )
-                for row in rows
+            copy_insert.insert(
+                m2m_history,
+                [
+                    m2m_history(
+                        history_id=history[model][getattr(row, f"{owner}_id")],
+                        **{n: getattr(row, n) for n in names},
+                    )
+                    for row in rows
+                ],
             )
         for model, objs in batch.plain.items():
-            model.objects.bulk_create(objs)
-        SourceId.objects.bulk_create(batch.source_ids)
+            copy_insert.insert(model, objs)
+        copy_insert.insert(SourceId, batch.source_ids)
 
 
 def _near(other, location):
