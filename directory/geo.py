@@ -79,10 +79,8 @@ def _average(points):
 @cache
 def _tables():
     """(ZIP -> point, (city, ST) -> point, name key -> [candidate]), built once per process."""
-    import zipcodes
-
     by_zip, by_city, zips_of_city, other_names = {}, {}, {}, {}
-    for row in zipcodes.list_all():
+    for row in _zip_rows():
         city = (row["city"], row["state"])
         zips_of_city[city] = zips_of_city.get(city, 0) + 1
         point = (float(row["lat"] or 0), float(row["long"] or 0))
@@ -117,11 +115,20 @@ def _tables():
         )
     for candidates in names.values():
         candidates.sort()
-    # zipcodes keeps its 42,000 row dicts (about 90 MB) for the life of the
-    # process; these tables are all we need of them.
-    if hasattr(zipcodes, "_zips_cache"):
-        zipcodes._zips_cache = None
     return by_zip, cities, names
+
+
+def _zip_rows():
+    """Every ZIP code's row, read a hundredth at a time.
+
+    `zipcodes.list_all()` builds all 42,000 row dicts at once and keeps them for the
+    life of the process (about 150 MB, which a long import never gets back);
+    a prefix at a time peaks at a few MB more than the tables built from them.
+    """
+    import zipcodes
+
+    for prefix in range(100):
+        yield from zipcodes.similar_to(f"{prefix:02d}")
 
 
 def _neighborhoods():

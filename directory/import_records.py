@@ -20,7 +20,7 @@ class ImportFileError(Exception):
 MAX_JSON_DEPTH = 64
 
 
-@dataclass
+@dataclass(slots=True)
 class RowError:
     row: str
     column: str
@@ -34,7 +34,7 @@ class RowError:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class RowWarning:
     """What an import keeps only in part, or not at all, though the file is accepted."""
 
@@ -45,7 +45,7 @@ class RowWarning:
     __str__ = RowError.__str__
 
 
-@dataclass
+@dataclass(slots=True)
 class PhoneRecord:
     number: str
     extension: str = ""
@@ -56,7 +56,7 @@ class PhoneRecord:
     languages: list = field(default_factory=list)  # [(code, name)]
 
 
-@dataclass
+@dataclass(slots=True)
 class TermRecord:
     code: str
     name: str
@@ -69,7 +69,7 @@ class TermRecord:
     column: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class LocationRecord:
     source: str
     fields: dict
@@ -78,7 +78,7 @@ class LocationRecord:
     external_id: str = ""  # the publisher's own id (see SourceId)
 
 
-@dataclass
+@dataclass(slots=True)
 class ServiceRecord:
     source: str
     fields: dict
@@ -96,7 +96,7 @@ class ServiceRecord:
     locations: list = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class OrganizationRecord:
     source: str
     fields: dict
@@ -110,7 +110,7 @@ class OrganizationRecord:
     services: list = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     source: str
     model: str
@@ -119,7 +119,7 @@ class Outcome:
     matched_by: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class ImportReport:
     outcomes: list = field(default_factory=list)
     errors: list = field(default_factory=list)
