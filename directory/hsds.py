@@ -12,7 +12,7 @@ import json
 import math
 import re
 import uuid
-from functools import cache
+from functools import cache, lru_cache
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -527,6 +527,33 @@ def _country(source, path, address, errors):
     return code
 
 
+# Model field -> where it is in an HSDS object, for error messages: one dict for
+# every record (a file's 100,000 services need not carry 100,000 copies).
+_SERVICE_COLUMNS = {
+    "name": "name",
+    "description": "description",
+    "url": "url",
+    "email": "email",
+    "fee_note": "fees_description",
+    "eligibility": "eligibility_description",
+    "hours_note": "schedules",
+}
+
+_ORGANIZATION_COLUMNS = {
+    "name": "organization.name",
+    "website": "organization.website",
+    "email": "organization.email",
+    "description": "organization.description",
+    "slug": "organization.name",
+    "legal_status": "organization.legal_status",
+}
+
+
+@lru_cache(maxsize=256)
+def _location_columns(path):
+    return {f: f"{path}.{f}" for f in ("name", "city", "state", "latitude", "longitude")}
+
+
 def _location_record(source, path, data, errors):
     address = _address(source, path, data, errors)
     reported = len(errors)
@@ -538,7 +565,7 @@ def _location_record(source, path, data, errors):
         source=source,
         id=_uuid(data.get("id")),
         external_id=external_id(data.get("id")),
-        columns={f: f"{path}.{f}" for f in ("name", "city", "state", "latitude", "longitude")},
+        columns=_location_columns(path),
         fields={
             "name": _text(data, "name", 200),
             "address_1": _text(address, "address_1", 200),
@@ -728,15 +755,7 @@ def _service_record(source, data, errors):
         id=_uuid(data.get("id")),
         external_id=external_id(data.get("id")),
         status=_status(source, data, errors),
-        columns={
-            "name": "name",
-            "description": "description",
-            "url": "url",
-            "email": "email",
-            "fee_note": "fees_description",
-            "eligibility": "eligibility_description",
-            "hours_note": "schedules",
-        },
+        columns=_SERVICE_COLUMNS,
         fields={
             "name": _text(data, "name", 200),
             "description": _text(data, "description"),
@@ -799,14 +818,7 @@ def _organization_record(source, data, errors):
         source=source,
         id=_uuid(data.get("id")),
         external_id=external_id(data.get("id")),
-        columns={
-            "name": "organization.name",
-            "website": "organization.website",
-            "email": "organization.email",
-            "description": "organization.description",
-            "slug": "organization.name",
-            "legal_status": "organization.legal_status",
-        },
+        columns=_ORGANIZATION_COLUMNS,
         fields={
             "name": _text(data, "name", 200),
             "alternate_name": _text(data, "alternate_name", 200),

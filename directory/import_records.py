@@ -7,6 +7,7 @@ readers need not import the writer, nor the writer the readers.
 """
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .models import PhoneType
@@ -69,19 +70,70 @@ class TermRecord:
     column: str = ""
 
 
+class Fields(Mapping):
+    """A record's model field values: read like a dict, stored like a tuple.
+
+    A file's records all have the same few sets of names, so each set's
+    positions are kept once and a record holds only its values: a service's
+    22 fields take 264 bytes instead of a dict's 832, which over 100,000
+    services held until the file is written is about 60 MB.
+    """
+
+    __slots__ = ("_positions", "_values")
+    _shapes = {}  # names -> {name: position}, shared by every record of that shape
+
+    def __init__(self, values=()):
+        values = dict(values)
+        names = tuple(values)
+        positions = self._shapes.get(names)
+        if positions is None:
+            positions = self._shapes[names] = {name: i for i, name in enumerate(names)}
+        self._positions = positions
+        self._values = tuple(values.values())
+
+    def __getitem__(self, name):
+        return self._values[self._positions[name]]
+
+    def __setitem__(self, name, value):
+        position = self._positions.get(name)
+        if position is None:  # a new name: a new shape (rare: HSDS's "online")
+            self.__init__({**self, name: value})
+        else:
+            self._values = (*self._values[:position], value, *self._values[position + 1 :])
+
+    def __iter__(self):
+        return iter(self._positions)
+
+    def __len__(self):
+        return len(self._positions)
+
+    def items(self):
+        return zip(self._positions, self._values, strict=True)
+
+    def __repr__(self):
+        return f"Fields({dict(self)!r})"
+
+
+def _compact(record):
+    if not isinstance(record.fields, Fields):
+        record.fields = Fields(record.fields)
+
+
 @dataclass(slots=True)
 class LocationRecord:
     source: str
-    fields: dict
+    fields: Fields  # given as a dict
     columns: dict  # model field -> column name, for error messages
     id: uuid.UUID | None = None
     external_id: str = ""  # the publisher's own id (see SourceId)
+
+    __post_init__ = _compact
 
 
 @dataclass(slots=True)
 class ServiceRecord:
     source: str
-    fields: dict
+    fields: Fields  # given as a dict
     columns: dict
     id: uuid.UUID | None = None
     external_id: str = ""
@@ -95,11 +147,13 @@ class ServiceRecord:
     # [(location key, sal id, sal description, hours like above or None)]
     locations: list = field(default_factory=list)
 
+    __post_init__ = _compact
+
 
 @dataclass(slots=True)
 class OrganizationRecord:
     source: str
-    fields: dict
+    fields: Fields  # given as a dict
     columns: dict
     id: uuid.UUID | None = None
     external_id: str = ""
@@ -108,6 +162,8 @@ class OrganizationRecord:
     translations: dict | None = None  # as ServiceRecord's
     locations: dict = field(default_factory=dict)  # key -> LocationRecord
     services: list = field(default_factory=list)
+
+    __post_init__ = _compact
 
 
 @dataclass(slots=True)

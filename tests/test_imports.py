@@ -276,3 +276,18 @@ def test_the_hours_note_survives_a_round_trip(directory):
     assert report.errors == []
     assert Service.objects.get(pk=service.pk).hours_note == service.hours_note
     assert _csv() == first
+
+
+def test_a_records_fields_read_and_change_like_a_dict():
+    from directory.import_records import Fields
+
+    fields = Fields({"name": "Ayuda Legal", "city": "", "latitude": None})
+    assert fields["name"] == "Ayuda Legal" and fields.get("website", "-") == "-"
+    assert list(fields.items()) == [("name", "Ayuda Legal"), ("city", ""), ("latitude", None)]
+    fields["city"] = "Fresno"
+    fields["online"] = True  # a name the shape did not have
+    assert fields == {"name": "Ayuda Legal", "city": "Fresno", "latitude": None, "online": True}
+    # Another record of the first shape is not changed by the new name.
+    other = Fields({"name": "B", "city": "C", "latitude": 1.0})
+    assert dict(other) == {"name": "B", "city": "C", "latitude": 1.0}
+    assert "online" not in other
