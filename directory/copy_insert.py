@@ -120,6 +120,32 @@ def insert(model, objs, *, need_ids=False):
     return objs
 
 
+def insert_values(model, columns, rows, *, need_ids=False):
+    """Insert rows given as values (tuples in `columns` order, by attname), no instances.
+
+    For the many small rows an import makes (links, hours, languages), where
+    building a model instance for each costs more than storing it. With
+    `need_ids`, the auto-numbered id of each row is taken first and returned,
+    in order. Nothing is validated: the caller gives stored values.
+    """
+    rows = list(rows)
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        objs = model.objects.bulk_create(
+            [model(**dict(zip(columns, row, strict=True))) for row in rows]
+        )
+        return [obj.pk for obj in objs] if need_ids else []
+    ids = []
+    if need_ids:
+        ids = _next_ids(model, len(rows))
+        columns = [model._meta.pk.attname, *columns]
+        rows = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
+    fields = [model._meta.get_field(name) for name in columns]
+    _copy(model, [f.column for f in fields], (tuple(_text(v) for v in row) for row in rows))
+    return ids
+
+
 def insert_history(model, objs, *, user=None, when):
     """Write a "+" history row for each new instance; return {instance pk: history id}.
 

@@ -14,6 +14,8 @@ bulk_create sends no signals, so what they would do is done here: search
 points before the insert, the search index (directory.indexing) after it.
 """
 
+import uuid
+
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -44,6 +46,15 @@ from .publishing import can_publish
 BATCH_SIZE = 500
 M2M = [(Organization, "kinds"), (Service, "taxonomy_terms"), (Service, "populations")]
 M2M_PHONE = (Phone, "languages")
+LANGUAGE_COLUMNS = ["service_id", "language_id", "via"]
+SCHEDULE_COLUMNS = [
+    "id",
+    "service_id",
+    "service_at_location_id",
+    "weekday",
+    "opens_at",
+    "closes_at",
+]
 
 
 class _Batch:
@@ -53,26 +64,26 @@ class _Batch:
         self.errors = len(report.errors)
         self.slugs = []
         self.rows = {model: [] for model in (Organization, Location, Service, Phone)}
-        self.plain = {model: [] for model in (ServiceLanguage, ServiceAtLocation, Schedule)}
-        self.through = {}  # (model, field name) -> [through rows]
+        self.places = []  # ServiceAtLocation instances (hours and descriptions name them)
+        # Rows too many and too simple for an instance each: tuples in these columns.
+        self.values = {
+            ServiceLanguage: [],  # service, language, via
+            Schedule: [],  # SCHEDULE_COLUMNS
+        }
+        self.through = {}  # (model, field name) -> [(owner id, target id)]
         self.confidential = []
         self.check_contact = []
         self.sal_hours = []  # (service, sal, hours)
         self.source_ids = []
 
     def link(self, model, name, owner, targets):
-        field = model._meta.get_field(name)
-        through = field.remote_field.through
+        """Plan the many-to-many rows of `owner`, as (owner id, target id)."""
         rows = self.through.setdefault((model, name), [])
         seen = set()
         for target in targets:
             if target.pk not in seen:
                 seen.add(target.pk)
-                rows.append(
-                    through(
-                        **{field.m2m_field_name(): owner, field.m2m_reverse_field_name(): target}
-                    )
-                )
+                rows.append((owner.pk, target.pk))
 
 
 class BatchWriter(_Writer):
@@ -358,9 +369,7 @@ class BatchWriter(_Writer):
             language = self.language(record, code, name)
             if language and language.pk not in seen:
                 seen.add(language.pk)
-                batch.plain[ServiceLanguage].append(
-                    ServiceLanguage(service=service, language=language, via=via)
-                )
+                batch.values[ServiceLanguage].append((service.pk, language.pk, via))
         phones = self._plan_phones(batch, record, record.phones or [], service=service)
         self._plan_hours(batch, service, record.hours or [])
         sals = {}
@@ -373,7 +382,7 @@ class BatchWriter(_Writer):
                 sal = sals[location.pk] = ServiceAtLocation(service=service, location=location)
                 if sal_id:
                     sal.id = sal_id
-                batch.plain[ServiceAtLocation].append(sal)
+                batch.places.append(sal)
             if description:
                 sal.description = description[:300]
             if hours is not None:
@@ -388,17 +397,11 @@ class BatchWriter(_Writer):
             )
 
     def _plan_hours(self, batch, service, hours, sal=None):
+        sal_id = sal.pk if sal is not None else None
         for weekday, opens, closes, row_id in hours:
-            row = Schedule(
-                service=service,
-                service_at_location=sal,
-                weekday=weekday,
-                opens_at=opens,
-                closes_at=closes,
+            batch.values[Schedule].append(
+                (row_id or uuid.uuid4(), service.pk, sal_id, weekday, opens, closes)
             )
-            if row_id:
-                row.id = row_id
-            batch.plain[Schedule].append(row)
 
     # -- the batch, inserted
 
@@ -433,9 +436,13 @@ class BatchWriter(_Writer):
         history = {}
         for model in (Organization, Location, Service, Phone):
             copy_insert.insert(model, batch.rows[model])
+        links = {}
         for (model, name), rows in batch.through.items():
-            through = model._meta.get_field(name).remote_field.through
-            copy_insert.insert(through, rows, need_ids=True)  # their history names them
+            field = model._meta.get_field(name)
+            columns = [field.m2m_column_name(), field.m2m_reverse_name()]
+            through = field.remote_field.through
+            # Their ids first: the history rows name them.
+            links[model, name] = copy_insert.insert_values(through, columns, rows, need_ids=True)
         for model in (Organization, Location, Service, Phone):
             history[model] = copy_insert.insert_history(
                 model, batch.rows[model], user=self.user, when=when
@@ -443,20 +450,18 @@ class BatchWriter(_Writer):
         for (model, name), rows in batch.through.items():
             field = model._meta.get_field(name)
             m2m_history = getattr(model.history.model, name).model
-            names = [f.attname for f in field.remote_field.through._meta.concrete_fields]
-            owner = field.m2m_field_name()
-            copy_insert.insert(
+            columns = ["history_id", "id", field.m2m_column_name(), field.m2m_reverse_name()]
+            copy_insert.insert_values(
                 m2m_history,
-                [
-                    m2m_history(
-                        history_id=history[model][getattr(row, f"{owner}_id")],
-                        **{n: getattr(row, n) for n in names},
-                    )
-                    for row in rows
-                ],
+                columns,
+                (
+                    (history[model][owner], link, owner, target)
+                    for link, (owner, target) in zip(links[model, name], rows, strict=True)
+                ),
             )
-        for model, objs in batch.plain.items():
-            copy_insert.insert(model, objs)
+        copy_insert.insert(ServiceAtLocation, batch.places)
+        copy_insert.insert_values(ServiceLanguage, LANGUAGE_COLUMNS, batch.values[ServiceLanguage])
+        copy_insert.insert_values(Schedule, SCHEDULE_COLUMNS, batch.values[Schedule])
         copy_insert.insert(SourceId, batch.source_ids)
 
 

@@ -168,3 +168,39 @@ def test_a_broken_constraint_is_djangos_integrity_error():
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     assert Organization.objects.filter(slug="twice-0").count() == 1
+
+
+def test_rows_given_as_values_are_stored_as_the_orm_would_store_them(db):
+    """insert_values: plain tuples in, the same rows as bulk_create out; ids in order when asked."""
+    from directory import copy_insert
+    from directory.models import Language, Organization, OrganizationKind, Service, ServiceLanguage
+
+    org = Organization.objects.create(name="Values Org", slug="values-org")
+    service = Service.objects.create(organization=org, name="Consultas")
+    spanish, korean = (
+        Language.objects.get_or_create(code="es", defaults={"name": "Spanish"})[0],
+        Language.objects.get_or_create(code="ko", defaults={"name": "Korean"})[0],
+    )
+    copy_insert.insert_values(
+        ServiceLanguage,
+        ["service_id", "language_id", "via"],
+        [(service.pk, spanish.pk, "staff"), (service.pk, korean.pk, "interpreter")],
+    )
+    assert sorted(service.service_languages.values_list("language__code", "via")) == [
+        ("es", "staff"),
+        ("ko", "interpreter"),
+    ]
+    kinds = list(OrganizationKind.objects.all()[:2]) or [
+        OrganizationKind.objects.create(code="legal", name="Legal"),
+        OrganizationKind.objects.create(code="faith", name="Faith"),
+    ]
+    through = Organization.kinds.through
+    ids = copy_insert.insert_values(
+        through,
+        ["organization_id", "organizationkind_id"],
+        [(org.pk, kind.pk) for kind in kinds],
+        need_ids=True,
+    )
+    stored = dict(through.objects.filter(organization=org).values_list("organizationkind_id", "id"))
+    assert [stored[kind.pk] for kind in kinds] == ids
+    assert {k.pk for k in org.kinds.all()} == {k.pk for k in kinds}
