@@ -100,3 +100,12 @@ def test_a_misspelt_place_is_read_as_the_nearest_name():
     assert geo.find_place("Boyle Hieghts").name == "Boyle Heights, Los Angeles, CA"
     assert geo.find_place("Qwxzzy") is None
     assert geo.find_place("Atlantis, ZZ") is None
+
+
+def test_the_zip_rows_read_in_slices_are_every_zip_the_package_has():
+    """geo reads zipcodes a prefix at a time; no ZIP may be lost or read twice."""
+    import zipcodes
+
+    read = [row["zip_code"] for row in geo._zip_rows()]
+    assert len(read) == len(set(read))
+    assert set(read) == {row["zip_code"] for row in zipcodes._zipcodes.list_all()}
