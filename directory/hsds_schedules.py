@@ -11,7 +11,7 @@ service's `hours_note` instead, and the import reports it.
 from datetime import date, time
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext_lazy
 
 from .exports import WEEKDAY_CODES
 from .models import Weekday
@@ -71,15 +71,53 @@ def weekly_rows(item):
     return [(day, opens, closes) for _ordinal, day in days]
 
 
-def _ordinal(ordinal):
-    return {
-        "1": pgettext("a weekday in the month", "first"),
-        "2": pgettext("a weekday in the month", "second"),
-        "3": pgettext("a weekday in the month", "third"),
-        "4": pgettext("a weekday in the month", "fourth"),
-        "5": pgettext("a weekday in the month", "fifth"),
-        "-1": pgettext("a weekday in the month", "last"),
-    }[ordinal]
+# One message per ordinal and weekday, not "ordinal + weekday": the ordinal agrees with
+# the weekday's gender (ru: первый понедельник, первая среда) and goes after it in some
+# languages (ar: الاثنين الأول; vi, th, km).
+MONTHLY_WEEKDAYS = {
+    ("1", 0): pgettext_lazy("a weekday in the month", "first Monday"),
+    ("1", 1): pgettext_lazy("a weekday in the month", "first Tuesday"),
+    ("1", 2): pgettext_lazy("a weekday in the month", "first Wednesday"),
+    ("1", 3): pgettext_lazy("a weekday in the month", "first Thursday"),
+    ("1", 4): pgettext_lazy("a weekday in the month", "first Friday"),
+    ("1", 5): pgettext_lazy("a weekday in the month", "first Saturday"),
+    ("1", 6): pgettext_lazy("a weekday in the month", "first Sunday"),
+    ("2", 0): pgettext_lazy("a weekday in the month", "second Monday"),
+    ("2", 1): pgettext_lazy("a weekday in the month", "second Tuesday"),
+    ("2", 2): pgettext_lazy("a weekday in the month", "second Wednesday"),
+    ("2", 3): pgettext_lazy("a weekday in the month", "second Thursday"),
+    ("2", 4): pgettext_lazy("a weekday in the month", "second Friday"),
+    ("2", 5): pgettext_lazy("a weekday in the month", "second Saturday"),
+    ("2", 6): pgettext_lazy("a weekday in the month", "second Sunday"),
+    ("3", 0): pgettext_lazy("a weekday in the month", "third Monday"),
+    ("3", 1): pgettext_lazy("a weekday in the month", "third Tuesday"),
+    ("3", 2): pgettext_lazy("a weekday in the month", "third Wednesday"),
+    ("3", 3): pgettext_lazy("a weekday in the month", "third Thursday"),
+    ("3", 4): pgettext_lazy("a weekday in the month", "third Friday"),
+    ("3", 5): pgettext_lazy("a weekday in the month", "third Saturday"),
+    ("3", 6): pgettext_lazy("a weekday in the month", "third Sunday"),
+    ("4", 0): pgettext_lazy("a weekday in the month", "fourth Monday"),
+    ("4", 1): pgettext_lazy("a weekday in the month", "fourth Tuesday"),
+    ("4", 2): pgettext_lazy("a weekday in the month", "fourth Wednesday"),
+    ("4", 3): pgettext_lazy("a weekday in the month", "fourth Thursday"),
+    ("4", 4): pgettext_lazy("a weekday in the month", "fourth Friday"),
+    ("4", 5): pgettext_lazy("a weekday in the month", "fourth Saturday"),
+    ("4", 6): pgettext_lazy("a weekday in the month", "fourth Sunday"),
+    ("5", 0): pgettext_lazy("a weekday in the month", "fifth Monday"),
+    ("5", 1): pgettext_lazy("a weekday in the month", "fifth Tuesday"),
+    ("5", 2): pgettext_lazy("a weekday in the month", "fifth Wednesday"),
+    ("5", 3): pgettext_lazy("a weekday in the month", "fifth Thursday"),
+    ("5", 4): pgettext_lazy("a weekday in the month", "fifth Friday"),
+    ("5", 5): pgettext_lazy("a weekday in the month", "fifth Saturday"),
+    ("5", 6): pgettext_lazy("a weekday in the month", "fifth Sunday"),
+    ("-1", 0): pgettext_lazy("a weekday in the month", "last Monday"),
+    ("-1", 1): pgettext_lazy("a weekday in the month", "last Tuesday"),
+    ("-1", 2): pgettext_lazy("a weekday in the month", "last Wednesday"),
+    ("-1", 3): pgettext_lazy("a weekday in the month", "last Thursday"),
+    ("-1", 4): pgettext_lazy("a weekday in the month", "last Friday"),
+    ("-1", 5): pgettext_lazy("a weekday in the month", "last Saturday"),
+    ("-1", 6): pgettext_lazy("a weekday in the month", "last Sunday"),
+}
 
 
 def _rule(item):
@@ -106,7 +144,7 @@ def describe(item):
     days = _days(_text(item, "byday")) or []
     if days:
         names = [
-            f"{_ordinal(ordinal)} {Weekday(day).label}" if ordinal else str(Weekday(day).label)
+            str(MONTHLY_WEEKDAYS[ordinal, day]) if ordinal else str(Weekday(day).label)
             for ordinal, day in days
         ]
         parts.append(_("on %s") % ", ".join(names))

@@ -7,7 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
+from directory import hsds_schedules
 from directory.hsds import records_from_hsds, service_to_hsds, services_for_hsds
 from directory.imports import import_file, import_records
 from directory.iso_names import country_code, language_code
@@ -387,6 +389,28 @@ def test_schedules_we_cannot_show_become_a_note_and_a_warning(db, schedule, note
     assert Service.objects.get().hours_note == note
     [warning] = [w for w in report.warnings if w.column == "schedules[0]"]
     assert note in warning.message
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        ("ru", "первая среда, последнее воскресенье"),  # the ordinal agrees with the day
+        ("pt", "primeira quarta-feira, último domingo"),
+        ("ar", "الأربعاء الأول, الأحد الأخير"),  # and follows it
+        ("vi", "Thứ Tư đầu tiên, Chủ Nhật cuối cùng"),
+    ],
+)
+def test_a_weekday_of_the_month_reads_as_one_phrase_in_each_language(db, language, note):
+    schedule = {"freq": "MONTHLY", "byday": "1WE,-1SU", "opens_at": "18:00", "closes_at": "20:00"}
+    with translation.override(language):
+        assert note in hsds_schedules.describe(schedule)
+
+
+def test_every_weekday_of_the_month_has_its_own_message():
+    assert len({str(message) for message in hsds_schedules.MONTHLY_WEEKDAYS.values()}) == 42
+    with translation.override("ru"):
+        names = {str(message) for message in hsds_schedules.MONTHLY_WEEKDAYS.values()}
+    assert len(names) == 42 and all(" " in name for name in names)
 
 
 def test_a_location_schedule_note_names_the_place(db):
