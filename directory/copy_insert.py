@@ -57,6 +57,9 @@ def _text(value):
         return value.isoformat()
     if isinstance(value, models.fields.files.FieldFile):
         return (value.name or "").translate(_ESCAPES)
+    if isinstance(value, list | tuple):  # a text[] column, every element quoted
+        quoted = (str(v).replace("\\", "\\\\").replace('"', '\\"') for v in value)
+        return ("{" + ",".join(f'"{v}"' for v in quoted) + "}").translate(_ESCAPES)
     raise TypeError(f"No COPY text for {type(value).__name__}")
 
 
@@ -75,15 +78,25 @@ def _next_ids(model, count):
         return [row[0] for row in cursor.fetchall()]
 
 
-def _copy(model, columns, rows):
-    """COPY rows (tuples of COPY text, in `columns` order) into the model's table."""
+def copy_rows(table, columns, rows):
+    """COPY rows (tuples of values, in `columns` order) into a table: no model, no checks."""
+    _copy_text(table, columns, (tuple(_text(v) for v in row) for row in rows))
+
+
+def _copy_text(table, columns, rows):
+    """COPY rows already in COPY's text form."""
     buffer = io.StringIO()
     buffer.writelines("\t".join(row) + "\n" for row in rows)
     buffer.seek(0)
     qn = connection.ops.quote_name
-    sql = f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
+    sql = f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
     with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.cursor.copy_expert(sql, buffer)
+
+
+def _copy(model, columns, rows):
+    """COPY rows (tuples of COPY text, in `columns` order) into the model's table."""
+    _copy_text(model._meta.db_table, columns, rows)
 
 
 def insert(model, objs, *, need_ids=False):

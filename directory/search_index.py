@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
-from . import indexing, listing_translations, search, spelling
+from . import copy_insert, indexing, listing_translations, search, spelling
 from .models import (
     AreaType,
     Fee,
@@ -239,36 +239,36 @@ _SERVICE_COLUMNS = "service_id, organization_id, tags, last_modified"
 _INTERVAL_COLUMNS = "service_id, organization_id, time_zone, weekday, starts, ends"
 
 
-def _insert(entries, service_entries, intervals):
+def _insert_by_copy(entries, service_entries, intervals):
+    """PostgreSQL: the rows by COPY; the entries through a scratch table for their vectors."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            from psycopg2.extras import execute_values
+        # Dropped at commit; refresh and rebuild always run in a transaction.
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS search_entry_load (organization_id uuid,"
+            " name text, last_verified_on date, tags text[], text text, places jsonb,"
+            " a text, b text, c text) ON COMMIT DROP"
+        )
+        copy_insert.copy_rows(
+            "search_entry_load",
+            [*_ENTRY_COLUMNS.split(", "), "a", "b", "c"],
+            ((*row[:5], json.dumps(row[5]), *(" ".join(p) for p in row[6])) for row in entries),
+        )
+        cursor.execute(
+            f"INSERT INTO directory_searchentry ({_ENTRY_COLUMNS}, document)"
+            f" SELECT {_ENTRY_COLUMNS}, setweight(to_tsvector('simple', a), 'A')"
+            " || setweight(to_tsvector('simple', b), 'B')"
+            " || setweight(to_tsvector('simple', c), 'C') FROM search_entry_load"
+        )
+        cursor.execute("TRUNCATE search_entry_load")
+    copy_insert.copy_rows("directory_serviceentry", _SERVICE_COLUMNS.split(", "), service_entries)
+    copy_insert.copy_rows("directory_openinginterval", _INTERVAL_COLUMNS.split(", "), intervals)
 
-            raw = cursor.cursor  # the driver's own cursor: execute_values is psycopg2's
-            execute_values(
-                raw,
-                f"INSERT INTO directory_searchentry ({_ENTRY_COLUMNS}, document) VALUES %s",
-                [(*row[:5], json.dumps(row[5]), *(" ".join(p) for p in row[6])) for row in entries],
-                template="(%s, %s, %s, %s::text[], %s, %s::jsonb,"
-                " setweight(to_tsvector('simple', %s), 'A')"
-                " || setweight(to_tsvector('simple', %s), 'B')"
-                " || setweight(to_tsvector('simple', %s), 'C'))",
-                page_size=BATCH,
-            )
-            execute_values(
-                raw,
-                f"INSERT INTO directory_serviceentry ({_SERVICE_COLUMNS}) VALUES %s",
-                service_entries,
-                template="(%s, %s, %s::text[], %s)",
-                page_size=BATCH,
-            )
-            execute_values(
-                raw,
-                f"INSERT INTO directory_openinginterval ({_INTERVAL_COLUMNS}) VALUES %s",
-                intervals,
-                page_size=BATCH,
-            )
-            return
+
+def _insert(entries, service_entries, intervals):
+    if connection.vendor == "postgresql":
+        _insert_by_copy(entries, service_entries, intervals)
+        return
+    with connection.cursor() as cursor:
         # SQLite: uuids as the hex Django stores, tags as TagsField's JSON.
         cursor.executemany(
             f"INSERT INTO directory_searchentry ({_ENTRY_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)",

@@ -202,3 +202,12 @@ def test_rows_given_as_values_are_stored_as_the_orm_would_store_them(db):
     stored = dict(through.objects.filter(organization=org).values_list("organizationkind_id", "id"))
     assert [stored[kind.pk] for kind in kinds] == ids
     assert {k.pk for k in org.kinds.all()} == {k.pk for k in kinds}
+
+
+def test_lists_are_stored_as_text_arrays_whatever_they_hold():
+    values = ["c:legal.asylum", 'say "hi"', "a,b", "{braces}", "back\\slash", AWKWARD, "NULL", ""]
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE copied_tags (tags text[])")
+        copy_insert.copy_rows("copied_tags", ["tags"], [(values,), ([],)])
+        cursor.execute("SELECT tags FROM copied_tags")
+        assert [row[0] for row in cursor.fetchall()] == [values, []]
