@@ -1,6 +1,7 @@
 """The shared cache on Redis (REDIS_URL): what one app server counts, another sees."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -77,3 +78,43 @@ def test_redis_url_selects_djangos_redis_backend():
     )
     assert "django.core.cache.backends.redis.RedisCache" in result.stdout, result.stderr
     assert REDIS_URL in result.stdout
+
+
+@pytest.mark.django_db
+def test_a_search_answered_by_one_worker_is_reused_by_another(
+    client, redis_cache, django_assert_max_num_queries
+):
+    from directory import recent
+    from tests.factories import make_organization, make_service
+
+    make_service(make_organization("Centro Legal", description="Asylum applications."))
+    first = client.get("/search/?q=asylum")
+    assert [o.name for o in first.context["page"].object_list] == ["Centro Legal"]
+    recent._answers.clear()  # another worker: nothing of its own yet
+    with django_assert_max_num_queries(5) as queries:
+        again = client.get("/search/?q=asylum")
+    # The count and the page came from Redis; only the cards' services were read.
+    assert not any("directory_searchentry" in q["sql"] for q in queries.captured_queries)
+    assert [o.name for o in again.context["page"].object_list] == ["Centro Legal"]
+    assert again.context["count"] == 1
+    # What was searched is not readable in Redis: the answers' keys are digests.
+    keys = [key.decode() for key in cache._cache.get_client().scan_iter("*answer*")]
+    assert keys and all(re.fullmatch(r":1:directory:answer:[0-9a-f]{64}", k) for k in keys)
+    assert "asylum" not in " ".join(keys)
+
+
+@pytest.mark.django_db
+def test_a_write_is_seen_at_once_by_every_worker(client, redis_cache):
+    from directory import recent
+    from tests.factories import make_organization, make_service
+
+    make_service(make_organization("Centro Legal", description="Asylum applications."))
+    assert client.get("/search/?q=asylum").context["count"] == 1
+    make_service(make_organization("Second Clinic", description="Asylum help."))
+    recent._answers.clear()
+    r = client.get("/search/?q=asylum")
+    assert r.context["count"] == 2
+    assert sorted(o.name for o in r.context["page"].object_list) == [
+        "Centro Legal",
+        "Second Clinic",
+    ]
