@@ -12,7 +12,9 @@ from django.core.cache import cache
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_URL = "redis://127.0.0.1:6379/15"
+# One Redis database per test worker (pytest-xdist): each test empties its own.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = f"redis://127.0.0.1:6379/{15 - _WORKER % 8}"
 ATTACKER = "203.0.113.66"
 
 # Another app server: its own process, configured only by the environment.
